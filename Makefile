@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+INBOX ?= inbox
+PYTEST_ARGS ?=
+
+.PHONY: run test lint unit e2e kafka install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+## make run: the whole pipeline on the embedded broker, on ./inbox (seeded with the samples)
+run: $(STAMP)
+	@test -d $(INBOX) || { mkdir -p $(INBOX) && cp samples/inbox/*.txt $(INBOX)/; }
+	$(BIN)/newswire run $(INBOX)
+
+## make test: lint, type checks, unit, integration and end-to-end tests on both brokers
+test: $(STAMP) lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check streams agents tests
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not e2e and not kafka and not faults" $(PYTEST_ARGS)
+
+e2e: $(STAMP)
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+kafka: $(STAMP)
+	$(BIN)/pytest -m kafka $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Faust agents and the pure parsing / extraction logic they call."""

@@ -1,0 +1,130 @@
+"""Counting rules for the actor and commenter tables, as plain functions.
+
+Table values are JSON dicts so that they serialise with the table codec as they are.
+Buckets are tumbling, on event time; a rolling figure is the sum of the buckets that
+fall in its window, computed when read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from streams.models import CommenterEvent, MentionEvent
+
+Json = dict[str, Any]
+_KEY_TIME = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def bucket_start(ts: datetime, bucket_seconds: int) -> datetime:
+    """Start of the tumbling bucket holding ``ts`` (UTC)."""
+    epoch = int(ts.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, UTC)
+
+
+def format_time(ts: datetime) -> str:
+    """The compact UTC form used in table keys and values."""
+    return ts.astimezone(UTC).strftime(_KEY_TIME)
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`format_time`."""
+    return datetime.strptime(text, _KEY_TIME).replace(tzinfo=UTC)
+
+
+def bucket_key(actor: str, start: datetime) -> str:
+    """Key of one actor's bucket in the bucket table."""
+    return f"{actor}@{format_time(start)}"
+
+
+def new_total(mention: MentionEvent) -> Json:
+    """An empty totals record for the actor of ``mention``."""
+    return {
+        "id": mention.actor,
+        "name": mention.name,
+        "type": mention.type,
+        "article_mentions": 0,
+        "comment_mentions": 0,
+        "articles": 0,
+        "comments": 0,
+        "buckets": [],
+    }
+
+
+def apply_mention(
+    total: Json | None, mention: MentionEvent, retention: timedelta
+) -> tuple[Json, list[str]]:
+    """Add one document's mentions of an actor to its totals.
+
+    Returns the new totals and the bucket starts that fell out of the retention period
+    (measured back from the actor's newest bucket), for the caller to delete.
+    """
+    record = dict(total) if total else new_total(mention)
+    record["name"] = mention.name
+    record["type"] = mention.type
+    record["article_mentions"] += mention.article_mentions
+    record["comment_mentions"] += mention.comment_mentions
+    record["articles"] += int(mention.article)
+    record["comments"] += mention.comments
+    held = set(record["buckets"]) | {format_time(b.start) for b in mention.buckets}
+    ordered = sorted(held)
+    if not ordered:
+        record["buckets"] = []
+        return record, []
+    horizon = format_time(parse_time(ordered[-1]) - retention)
+    record["buckets"] = [start for start in ordered if start > horizon]
+    return record, [start for start in ordered if start <= horizon]
+
+
+def add_to_bucket(value: Json | None, mentions: int, articles: int, comments: int) -> Json:
+    """One bucket's counts after adding a document's share."""
+    current = value or {"mentions": 0, "articles": 0, "comments": 0}
+    return {
+        "mentions": current["mentions"] + mentions,
+        "articles": current["articles"] + articles,
+        "comments": current["comments"] + comments,
+    }
+
+
+def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[datetime, datetime]:
+    """The rolling window [start, end) that ends with the bucket starting at ``end_bucket``."""
+    end = end_bucket + timedelta(seconds=bucket_seconds)
+    return end - timedelta(hours=hours), end
+
+
+def sum_window(
+    buckets: Iterable[tuple[datetime, Mapping[str, int]]], start: datetime, end: datetime
+) -> Json:
+    """Sum bucket counts whose start lies in [start, end)."""
+    total = {"mentions": 0, "articles": 0, "comments": 0}
+    for bucket, counts in buckets:
+        if start <= bucket < end:
+            for field in total:
+                total[field] += counts.get(field, 0)
+    return total
+
+
+def apply_commenter(record: Json | None, activity: CommenterEvent) -> Json:
+    """Add one document's activity of a commenter to its record."""
+    current: Json = dict(record) if record else {
+        "commenter": activity.commenter,
+        "name": activity.name,
+        "handle": activity.handle,
+        "comments": 0,
+        "replies_received": 0,
+        "score_sum": 0,
+        "documents": 0,
+        "last_posted_at": None,
+    }
+    current["name"] = activity.name
+    current["handle"] = activity.handle or current.get("handle")
+    current["comments"] += activity.comments
+    current["replies_received"] += activity.replies_received
+    current["score_sum"] += activity.score_sum
+    current["documents"] += 1
+    if activity.last_posted_at is not None:
+        posted = format_time(activity.last_posted_at)
+        if current["last_posted_at"] is None or posted > current["last_posted_at"]:
+            current["last_posted_at"] = posted
+    return current

@@ -1,0 +1,71 @@
+"""Agent: accepted files -> articles, comments, and per-actor / per-commenter re-keyed events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.enrich import enrich
+from agents.extraction.actors import default_gazetteer
+from streams.app import app
+from streams.models import FileEvent, Malformed, RejectedEvent, utcnow
+from streams.settings import get_settings
+from streams.tables import documents
+from streams.topics import (
+    articles_topic,
+    commenters_topic,
+    comments_topic,
+    files_topic,
+    mentions_topic,
+    rejected_topic,
+)
+
+
+@app.agent(files_topic, name="parse-documents")
+async def parse_documents(stream: Any) -> None:
+    """Parse each new document once; a doc_id already counted is reported, not recounted."""
+    settings = get_settings()
+    gazetteer = default_gazetteer()
+    async for event in stream:
+        if isinstance(event, Malformed):
+            await reject(None, None, "malformed_event", f"not a files event: {event.error}")
+            continue
+        if not isinstance(event, FileEvent):
+            await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
+            continue
+        if documents.get(event.doc_id) is not None:
+            first = documents[event.doc_id]
+            await reject(
+                event.source_path,
+                event.doc_id,
+                "duplicate",
+                f"same text as {first.get('source_path')}, already counted; nothing changes",
+            )
+            continue
+        try:
+            result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds)
+        except Exception as exc:  # a parser bug must not stop the stream
+            await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
+            continue
+        documents[event.doc_id] = {
+            "source_path": event.source_path,
+            "processed_at": result.article.processed_at.isoformat(),
+        }
+        await articles_topic.send(key=event.doc_id, value=result.article)
+        for comment in result.comments:
+            await comments_topic.send(key=event.doc_id, value=comment)
+        for mention in result.mentions:
+            await mentions_topic.send(key=mention.actor, value=mention)
+        for activity in result.commenters:
+            await commenters_topic.send(key=activity.commenter, value=activity)
+
+
+async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:
+    """Publish a rejection of an event the worker could not process."""
+    path = source_path or "<newswire.files>"
+    await rejected_topic.send(
+        key=path,
+        value=RejectedEvent(
+            source_path=path, doc_id=doc_id, stage="process", reason=reason, detail=detail,
+            at=utcnow(),
+        ),
+    )

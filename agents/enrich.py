@@ -1,0 +1,233 @@
+"""From an accepted file to every event it yields: the one function the agent, ``newswire
+parse`` and ``newswire eval`` share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from agents.counting import bucket_start
+from agents.extraction.actors import Gazetteer
+from agents.parsing.document import parse_document
+from agents.parsing.models import Comment, Document
+from streams.models import (
+    ActorMention,
+    ArticleEvent,
+    BucketCount,
+    CommenterEvent,
+    CommentEvent,
+    FileEvent,
+    MentionEvent,
+    QuoteRef,
+    utcnow,
+)
+
+# An event time this far after the file arrived is a misparse, not the future.
+_FUTURE_SLACK = timedelta(days=1)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Enriched:
+    """Everything one document yields."""
+
+    article: ArticleEvent
+    comments: list[CommentEvent]
+    mentions: list[MentionEvent] = field(default_factory=list)
+    commenters: list[CommenterEvent] = field(default_factory=list)
+
+
+def commenter_key(name: str) -> str:
+    """Normalised commenter identity: case and spacing do not make a new person."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+def enrich(
+    file: FileEvent,
+    gazetteer: Gazetteer,
+    *,
+    bucket_seconds: int = 3600,
+    now: datetime | None = None,
+) -> Enriched:
+    """Parse a file's text, recognise actors, and build its events."""
+    processed_at = now or utcnow()
+    document = parse_document(file.text)
+    article = document.article
+    reference = _reference_date(document, file.received_at)
+
+    headline = "" if article.title_derived else (article.headline or article.title)
+    article_counts = gazetteer.extract(f"{headline}\n\n{article.body}", on=reference)
+    comment_counts = [gazetteer.extract(c.text, on=reference) for c in document.comments]
+
+    article_time = _event_time(article.published, file.received_at)
+    comment_events = [
+        CommentEvent(
+            doc_id=file.doc_id,
+            comment_id=c.comment_id,
+            parent_id=c.parent_id,
+            depth=c.depth,
+            author=c.author,
+            author_handle=c.author_handle,
+            posted_at=c.posted_at,
+            score=c.score,
+            text=c.text,
+            quotes=[QuoteRef(author=q.author, text=q.text, comment_id=q.comment_id)
+                    for q in c.quotes],
+            actors=_actor_list(counts, gazetteer),
+        )
+        for c, counts in zip(document.comments, comment_counts, strict=True)
+    ]
+    article_event = ArticleEvent(
+        doc_id=file.doc_id,
+        source_path=file.source_path,
+        title=article.title,
+        title_derived=article.title_derived,
+        outlet=article.outlet,
+        published=article.published,
+        language=article.language,
+        text=article.body,
+        word_count=len(headline.split()) + len(article.body.split()),
+        comment_count=len(document.comments),
+        comment_count_declared=document.comment_count_declared,
+        actors=_actor_list(article_counts + sum(comment_counts, Counter()), gazetteer),
+        received_at=file.received_at,
+        processed_at=processed_at,
+    )
+    mentions = _mentions(
+        file,
+        gazetteer,
+        article_counts,
+        article_time,
+        [(_event_time(c.posted_at, file.received_at, article_time), counts)
+         for c, counts in zip(document.comments, comment_counts, strict=True)],
+        bucket_seconds,
+    )
+    return Enriched(
+        article=article_event,
+        comments=comment_events,
+        mentions=mentions,
+        commenters=_commenters(file.doc_id, document.comments),
+    )
+
+
+def _reference_date(document: Document, received_at: datetime) -> date:
+    """The date role phrases are resolved at: publication, else first comment, else arrival."""
+    if document.article.published is not None:
+        return document.article.published.date()
+    posted = [c.posted_at for c in document.comments if c.posted_at is not None]
+    return min(posted).date() if posted else received_at.date()
+
+
+def _event_time(
+    ts: datetime | None, received_at: datetime, fallback: datetime | None = None
+) -> datetime:
+    if ts is None or ts > received_at + _FUTURE_SLACK:
+        return fallback or received_at
+    return ts
+
+
+def _actor_list(counts: Mapping[str, int], gazetteer: Gazetteer) -> list[ActorMention]:
+    mentions = []
+    for actor_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        actor = gazetteer.get(actor_id)
+        if actor is not None and count > 0:
+            mentions.append(
+                ActorMention(id=actor.id, name=actor.name, type=actor.type, mentions=count)
+            )
+    return mentions
+
+
+def _mentions(
+    file: FileEvent,
+    gazetteer: Gazetteer,
+    article_counts: Mapping[str, int],
+    article_time: datetime,
+    comments: Iterable[tuple[datetime, Mapping[str, int]]],
+    bucket_seconds: int,
+) -> list[MentionEvent]:
+    """One event per actor the document mentions, its counts split into buckets."""
+    buckets: dict[str, dict[datetime, list[int]]] = defaultdict(dict)
+    comment_mentions: Counter[str] = Counter()
+    comments_with: Counter[str] = Counter()
+
+    def add(actor: str, at: datetime, mentions: int, articles: int, comments: int) -> None:
+        cell = buckets[actor].setdefault(bucket_start(at, bucket_seconds), [0, 0, 0])
+        cell[0] += mentions
+        cell[1] += articles
+        cell[2] += comments
+
+    for actor, count in article_counts.items():
+        add(actor, article_time, count, 1, 0)
+    for posted_at, counts in comments:
+        for actor, count in counts.items():
+            add(actor, posted_at, count, 0, 1)
+            comment_mentions[actor] += count
+            comments_with[actor] += 1
+
+    events = []
+    for actor_id in sorted(buckets):
+        actor = gazetteer.get(actor_id)
+        if actor is None:
+            continue
+        events.append(
+            MentionEvent(
+                doc_id=file.doc_id,
+                actor=actor.id,
+                name=actor.name,
+                type=actor.type,
+                article_mentions=article_counts.get(actor_id, 0),
+                comment_mentions=comment_mentions[actor_id],
+                article=article_counts.get(actor_id, 0) > 0,
+                comments=comments_with[actor_id],
+                buckets=[
+                    BucketCount(start=start, mentions=m, articles=a, comments=c)
+                    for start, (m, a, c) in sorted(buckets[actor_id].items())
+                ],
+            )
+        )
+    return events
+
+
+@dataclass(slots=True)
+class _Activity:
+    name: str
+    handle: str | None
+    comments: int = 0
+    replies: int = 0
+    score: int = 0
+    last: datetime | None = None
+
+
+def _commenters(doc_id: str, comments: Iterable[Comment]) -> list[CommenterEvent]:
+    """Per-commenter activity in one thread: comments written, replies received, scores."""
+    authors: dict[str, str] = {}
+    activity: dict[str, _Activity] = {}
+    for comment in comments:
+        if comment.author:
+            key = commenter_key(comment.author)
+            authors[comment.comment_id] = key
+            record = activity.setdefault(key, _Activity(comment.author, comment.author_handle))
+            record.comments += 1
+            record.score += comment.score or 0
+            if comment.posted_at and (record.last is None or comment.posted_at > record.last):
+                record.last = comment.posted_at
+        parent_key = authors.get(comment.parent_id) if comment.parent_id else None
+        if parent_key is not None:
+            activity[parent_key].replies += 1
+    return [
+        CommenterEvent(
+            doc_id=doc_id,
+            commenter=key,
+            name=record.name,
+            handle=record.handle,
+            comments=record.comments,
+            replies_received=record.replies,
+            score_sum=record.score,
+            last_posted_at=record.last,
+        )
+        for key, record in activity.items()
+    ]

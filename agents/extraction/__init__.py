@@ -1,0 +1,1 @@
+"""Actor recognition: gazetteer, aliases, role phrases (no Kafka, no Faust)."""

@@ -1,0 +1,604 @@
+"""Find the actors (people, organisations, states) that a French news text mentions.
+
+Pure functions over two data files that users extend without touching code:
+
+- ``gazetteer.json``: ``{"actors": [...], "non_mentions": [...]}``. An actor is
+  ``{"id", "name", "type", "aliases": [...], "cased_aliases": [...]}``; aliases match
+  whatever their case and accents, cased aliases only with the written case ("USA" but
+  not the verb "usa", "US" but not "les us et coutumes"). An alias that starts with
+  "le "/"les " also matches the contracted forms ("le bloc": "du bloc", "au bloc").
+  ``non_mentions`` are phrases that contain an alias but name nothing we count
+  ("Washington Post", "le bloc occidental", "accords de Minsk"): matching one hides
+  the alias inside it.
+- ``roles.json``: role phrases ("le président russe") with the dated holders of the
+  office, plus the words that build appositions (``titles``: "M.", "le général") and
+  the qualifiers that move a role away from its current holder (``qualifiers_before``:
+  "ancien", "ex-", "vice-"; ``qualifiers_after``: "adjoint").
+
+Counting follows the "Actors" section of the design: one noun phrase is one mention,
+a role in apposition to a name counts once for the person, a state or organisation
+named inside a role phrase counts for itself as well, adjectives and demonyms never
+count, and matching ignores case and accents on whole words only.
+
+How: every alias, role phrase and non-mention is compiled into one regular expression
+shaped as a trie (alternatives sharing a prefix are factored, so the engine does not
+try hundreds of branches at each word). It runs once over the lowercased text, whose
+offsets are those of the original; accents are handled by character classes in the
+pattern rather than by rewriting the text. At each word start the longest phrase wins,
+which makes "Vladimir Poutine", "la Fédération de Russie" or "le secrétaire général
+de l'OTAN" a single match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Actor",
+    "ActorType",
+    "Gazetteer",
+    "Holder",
+    "Mention",
+    "Role",
+    "RoleTable",
+    "default_gazetteer",
+    "fold",
+]
+
+ActorType = Literal["person", "organization", "country"]
+
+_PACKAGE = __name__.rpartition(".")[0]
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Actor(BaseModel):
+    """A person, organisation or state, as the gazetteer describes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=_SLUG, description="Stable lowercase slug")
+    name: str = Field(min_length=1, description="Display name")
+    type: ActorType
+    aliases: tuple[str, ...] = Field(default=(), description="Matched ignoring case and accents")
+    cased_aliases: tuple[str, ...] = Field(
+        default=(), description="Matched ignoring accents only, with the written case"
+    )
+
+
+class Holder(BaseModel):
+    """Who held an office, from ``from`` (inclusive) to ``to`` (exclusive; null: still)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    actor: str
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    def holds_on(self, day: date) -> bool:
+        """Whether this holder was in office on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+class Role(BaseModel):
+    """An office named by a phrase ("le président russe") and its wordings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    phrase: str = Field(min_length=1)
+    variants: tuple[str, ...] = ()
+    holders: tuple[Holder, ...] = ()
+    also: tuple[str, ...] = Field(
+        default=(),
+        description="Actors counted with every use of the phrase, beyond those named in it",
+    )
+
+    def holder_on(self, day: date) -> str | None:
+        """The id of the office holder on ``day``, if the table knows one."""
+        return next((h.actor for h in self.holders if h.holds_on(day)), None)
+
+
+class RoleTable(BaseModel):
+    """The contents of ``roles.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    titles: tuple[str, ...] = ()
+    qualifiers_before: tuple[str, ...] = ()
+    qualifiers_after: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+
+class _GazetteerFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actors: tuple[Actor, ...]
+    non_mentions: tuple[str, ...] = ()
+
+
+class Mention(NamedTuple):
+    """One counted mention: the actor and the span of text that mentions it."""
+
+    actor: str
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- folding
+
+# Machine translation mixes typographic and typewriter punctuation: "l’OTAN" and
+# "l'OTAN", "États–Unis" and "Etats-Unis" are the same words.
+_APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4\u2032"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+@lru_cache(maxsize=8192)
+def _strip_char(ch: str) -> str:
+    """``ch`` without its accents, apostrophes and dashes unified; always one character."""
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch in _DASHES:
+        return "-"
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    # Keep offsets aligned: a character that decomposes into several ("…", "ﬁ") stays.
+    return base if len(base) == 1 else ch
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    low = _strip_char(ch).lower()
+    return low if len(low) == 1 else _strip_char(ch)
+
+
+@lru_cache(maxsize=8192)
+def _lower_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch in _DASHES:
+        return "-"
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Lowercase ``text``, drop accents, unify apostrophes and dashes; same length."""
+    return "".join(map(_fold_char, text))
+
+
+_SEP_RUN = re.compile(r"[\s-]+")
+_APOS_SPACE = re.compile(r"'\s+")
+
+
+def _normalise_spacing(text: str) -> str:
+    return _APOS_SPACE.sub("'", _SEP_RUN.sub(" ", text.strip()))
+
+
+def _spelling(text: str) -> str:
+    """``text`` lowercased with its accents, punctuation unified, spacing normalised."""
+    return _normalise_spacing("".join(map(_lower_char, text)))
+
+
+def _key(text: str) -> str:
+    """The form under which a phrase and every spelling that matches it are looked up."""
+    return fold(_spelling(text))
+
+
+def _shape(text: str) -> str:
+    """Like ``_key`` but keeping the letter case, for cased aliases."""
+    return _normalise_spacing("".join(map(_strip_char, text)))
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters lowercase into two ("İ"); keep them so offsets stay aligned.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+@lru_cache(maxsize=1)
+def _letter_classes() -> dict[str, str]:
+    """For each base letter, a regex class of its lowercase accented forms ("[eéèêë…]")."""
+    variants: dict[str, set[str]] = {}
+    for lo, hi in ((0x00C0, 0x0250), (0x0400, 0x0500), (0x1E00, 0x1F00)):
+        for code in range(lo, hi):
+            ch = chr(code).lower()
+            base = _fold_char(ch)
+            if len(ch) == 1 and base != ch and base.isalpha():
+                variants.setdefault(base, {base}).add(ch)
+    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
+
+
+_SEP_UNIT = r"[\s\-\u2010-\u2015\u2212]+"
+_APOS_UNIT = r"['\u2019\u2018\u02bc`\u00b4\u2032]\s*"
+
+
+def _unit(ch: str, accented: bool) -> str:
+    """The regex fragment for one character of a key."""
+    if ch == " ":
+        return _SEP_UNIT
+    if ch == "'":
+        return _APOS_UNIT
+    if accented:
+        return _letter_classes().get(ch, re.escape(ch))
+    return re.escape(ch)
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A small regex alternation of ``phrases``, longest first, ignoring every accent."""
+    keys = sorted({_key(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join("".join(_unit(ch, True) for ch in key) for key in keys) or "(?!)"
+
+
+# Children are tried in this order: frequent word initials first, so that the engine
+# finds the branch of an ordinary word early (alternatives are tried one by one).
+_RANK = {ch: rank for rank, ch in enumerate("dlecpsamtniroqfuvbghjxyzkw' ")}
+
+
+class _Trie:
+    """Spellings keyed by folded characters; an edge is accented if any spelling is."""
+
+    __slots__ = ("accented", "children", "terminal")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.accented: set[str] = set()
+        self.terminal = False
+
+    def add(self, spelling: str) -> None:
+        node = self
+        for ch, folded in zip(spelling, fold(spelling), strict=True):
+            if ch != folded:
+                node.accented.add(folded)
+            node = node.children.setdefault(folded, _Trie())
+        node.terminal = True
+
+    def pattern(self) -> str:
+        # Children before the end of the phrase: the engine tries the longest phrase
+        # first and falls back to shorter ones, i.e. the longest match at a position.
+        # Text without accents matches an accented spelling ("Etats-Unis", "Pekin"); the
+        # accent classes stay where an alias has an accent, as they slow the engine.
+        alternatives = [
+            _unit(ch, ch in self.accented) + self.children[ch].pattern()
+            for ch in sorted(self.children, key=lambda c: (_RANK.get(c, len(_RANK)), c))
+        ]
+        if self.terminal:
+            alternatives.append(r"(?!\w)")
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+
+def _compile(spellings: Iterable[str]) -> re.Pattern[str]:
+    """One regex for all ``spellings``, on whole words of lowercased text.
+
+    It consumes the non-word character before a phrase instead of looking behind for
+    it: a leading character class lets the engine skip quickly to word starts (the text
+    is scanned with a space in front).
+    """
+    trie = _Trie()
+    for spelling in spellings:
+        trie.add(spelling)
+    body = trie.pattern() if trie.children else "(?!)"
+    return re.compile(r"[^\w](" + body + ")")
+
+
+def _article_forms(spelling: str, *, optional: bool) -> list[str]:
+    """``spelling`` with its leading definite article in every form French contracts it into."""
+    for article, forms in (
+        ("le ", ("le ", "du ", "au ")),
+        ("les ", ("les ", "des ", "aux ")),
+        ("la ", ("la ",)),
+        ("l'", ("l'",)),
+    ):
+        if spelling.startswith(article):
+            rest = spelling[len(article) :]
+            return [form + rest for form in forms] + ([rest] if optional else [])
+    return [spelling]
+
+
+# --------------------------------------------------------------------------- URLs
+
+# URLs, domains and e-mail addresses are not mentions ("Photos utilisées: kremlin.ru").
+_URL_TOKEN = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*"
+    r"|\S*@\S*"
+    r"|[\w.-]+\.(?:ru|com|org|net|fr|ua|de|uk|eu|int|gov|info|io|tv|by|cn|news|ch|be)(?:/\S*)?"
+)
+_TOKEN_EDGE = "\"'«»“”‘’()[]{}<>,;:!?."
+
+
+def _in_url(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a URL, domain or e-mail address."""
+    left, right = start, end
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    token = text[left:right].strip(_TOKEN_EDGE)
+    return bool(token) and _URL_TOKEN.fullmatch(token) is not None
+
+
+# --------------------------------------------------------------------------- compiled
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What a matched phrase stands for."""
+
+    actor: str | None = None  # an alias: its actor; neither actor nor role: a non-mention
+    person: bool = False
+    cased: frozenset[str] | None = None  # a cased alias: the shapes it may take
+    role: Role | None = None
+    also: tuple[str, ...] = ()  # a role wording: the actors it names, counted with it
+    holders: frozenset[str] = frozenset()
+
+
+_NON_MENTION = _Entry()
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    entry: _Entry
+
+
+_CACHE_LIMIT = 65536
+_ARTICLE = re.compile(r"(?:l[ae]s?|du|aux?|des)[^\S\n]|l" + _APOS_UNIT)
+
+
+class Gazetteer:
+    """The known actors and role phrases, compiled for fast extraction."""
+
+    def __init__(
+        self,
+        actors: Iterable[Actor],
+        roles: RoleTable | None = None,
+        non_mentions: Iterable[str] = (),
+    ) -> None:
+        self._actors: dict[str, Actor] = {}
+        for actor in actors:
+            if actor.id in self._actors:
+                raise ValueError(f"actor id {actor.id!r} appears twice in the gazetteer")
+            self._actors[actor.id] = actor
+        self._roles = roles or RoleTable()
+        self._entries: dict[str, _Entry] = {}
+        self._origins: dict[str, str] = {}
+        self._spellings: list[str] = []
+        self._add_aliases()
+        for phrase in non_mentions:
+            for spelling in _article_forms(_spelling(phrase), optional=False):
+                self._add(spelling, _NON_MENTION, f"non-mention {phrase!r}")
+        # The actors named inside a role phrase are found with the aliases alone.
+        self._add_roles(_compile(self._spellings))
+        self._regex = _compile(self._spellings)
+        self._cache: dict[str, _Entry] = {}
+
+        titles = _alternation(self._roles.titles)
+        before = _alternation(self._roles.qualifiers_before)
+        after = _alternation(self._roles.qualifiers_after)
+        # What may stand between a role and the name it is in apposition to, on one
+        # line: a comma, an opening parenthesis, titles ("M.", "le général"), initials.
+        self._gap_after = re.compile(
+            r"[^\S\n]*(?P<comma>,)?[^\S\n]*\(?[^\S\n]*"
+            rf"(?:(?:{titles})(?!\w)[^\S\n]*,?[^\S\n]*)*"
+            r"(?:[^\W\d_]\.[^\S\n]*)*"
+        )
+        # ... and between a name and the role that follows it ("Jens Stoltenberg, le
+        # secrétaire général", "Donald Trump, l'ancien président américain").
+        self._gap_before = re.compile(
+            rf"[^\S\n]*[,(][^\S\n]*(?:l{_APOS_UNIT}|la[^\S\n]+|le[^\S\n]+)?"
+            rf"(?:(?:{before})[^\S\n]*-?[^\S\n]*)?"
+        )
+        self._qualified_before = re.compile(rf"(?<!\w)(?:{before})[^\S\n]*-?[^\S\n]*$")
+        self._qualified_after = re.compile(rf"[^\S\n]*,?[^\S\n]*(?:{after})(?!\w)")
+        self._word = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+    # -- construction
+
+    def _add(self, spelling: str, entry: _Entry, origin: str) -> None:
+        key = fold(spelling)
+        known = self._entries.get(key)
+        if known is not None and known != entry:
+            raise ValueError(f"{origin} is spelled like {self._origins[key]} ({key!r})")
+        self._entries[key] = entry
+        self._origins.setdefault(key, origin)
+        self._spellings.append(spelling)
+
+    def _add_aliases(self) -> None:
+        for actor in self._actors.values():
+            person = actor.type == "person"
+            origin = f"an alias of {actor.id!r}"
+            entry = _Entry(actor=actor.id, person=person)
+            uncased = set()
+            for alias in actor.aliases:
+                for spelling in _article_forms(_spelling(alias), optional=False):
+                    self._add(spelling, entry, origin)
+                    uncased.add(fold(spelling))
+            shapes: dict[str, set[str]] = {}
+            for alias in actor.cased_aliases:
+                shapes.setdefault(_spelling(alias), set()).add(_shape(alias))
+            for spelling, forms in shapes.items():
+                if fold(spelling) not in uncased:  # else it matches in any case anyway
+                    cased = _Entry(actor=actor.id, person=person, cased=frozenset(forms))
+                    self._add(spelling, cased, origin)
+
+    def _add_roles(self, alias_regex: re.Pattern[str]) -> None:
+        for role in self._roles.roles:
+            for actor_id in [h.actor for h in role.holders] + list(role.also):
+                if actor_id not in self._actors:
+                    raise ValueError(f"role {role.phrase!r} names unknown actor {actor_id!r}")
+            holders = frozenset(h.actor for h in role.holders)
+            for wording in (role.phrase, *role.variants):
+                hits = self._hits(wording, _lower(wording), alias_regex, {})
+                named = [hit.entry.actor for hit in hits if hit.entry.actor is not None]
+                also = tuple(dict.fromkeys([*role.also, *named]))
+                entry = _Entry(role=role, also=also, holders=holders)
+                for spelling in _article_forms(_spelling(wording), optional=True):
+                    self._add(spelling, entry, f"role {wording!r}")
+
+    @classmethod
+    def load(cls, path: Path | None = None, roles_path: Path | None = None) -> Gazetteer:
+        """Read a gazetteer and a role table (by default, the ones shipped in the package)."""
+        data: Any = json.loads(_read(path, "gazetteer.json"))
+        if isinstance(data, list):  # a bare list of actors, without non-mentions
+            data = {"actors": data}
+        gazetteer = _GazetteerFile.model_validate(data)
+        roles = RoleTable.model_validate_json(_read(roles_path, "roles.json"))
+        return cls(gazetteer.actors, roles, gazetteer.non_mentions)
+
+    # -- lookup
+
+    @property
+    def actors(self) -> Mapping[str, Actor]:
+        """Every known actor, by id."""
+        return MappingProxyType(self._actors)
+
+    @property
+    def roles(self) -> RoleTable:
+        """The role table in use."""
+        return self._roles
+
+    def get(self, actor_id: str) -> Actor | None:
+        """The actor with this id, if known."""
+        return self._actors.get(actor_id)
+
+    # -- extraction
+
+    def extract(self, text: str, on: date | None = None) -> Counter[str]:
+        """Count the mentions of each actor in ``text``, an article of date ``on``.
+
+        ``on`` resolves role phrases to the office holder of that day (default: today).
+        """
+        return Counter(mention.actor for mention in self._mentions(text, on))
+
+    def mentions(self, text: str, on: date | None = None) -> list[Mention]:
+        """Every counted mention in ``text``, in order, with its span."""
+        return list(self._mentions(text, on))
+
+    def _mentions(self, text: str, on: date | None) -> Iterator[Mention]:
+        day = _day(on)
+        lowered = _lower(text)
+        hits = self._hits(text, lowered, self._regex, self._cache)
+        for index, (start, end, entry) in enumerate(hits):
+            if entry.actor is not None:
+                yield Mention(entry.actor, start, end)
+            elif entry.role is not None:
+                person = self._role_person(text, lowered, hits, index, day)
+                if person is not None:
+                    yield Mention(person, start, end)
+                for actor_id in entry.also:
+                    yield Mention(actor_id, start, end)
+
+    def _hits(
+        self, text: str, lowered: str, regex: re.Pattern[str], cache: dict[str, _Entry]
+    ) -> list[_Hit]:
+        """The phrases of ``regex`` found in ``text``, leftmost-longest, without overlaps."""
+        hits = []
+        size = len(text)
+        for match in regex.finditer(" " + lowered):
+            found = match.group(1)
+            entry = cache.get(found)
+            if entry is None:
+                entry = self._entries[_key(found)]
+                if len(cache) < _CACHE_LIMIT:  # spacing variants could grow it forever
+                    cache[found] = entry
+            start = match.start(1) - 1
+            end = start + len(found)
+            if entry.cased is not None and _shape(text[start:end]) not in entry.cased:
+                continue
+            # Only a neighbour such as "." or "/" can make the phrase part of a URL.
+            if (
+                (start and text[start - 1] in "./@") or (end < size and text[end] in "./@")
+            ) and _in_url(text, start, end):
+                continue
+            hits.append(_Hit(start, end, entry))
+        return hits
+
+    def _role_person(
+        self, text: str, lowered: str, hits: list[_Hit], index: int, day: date
+    ) -> str | None:
+        """The person a role phrase counts for; None when a name beside it counts instead."""
+        hit = hits[index]
+        role, holders = hit.entry.role, hit.entry.holders
+        assert role is not None
+        nxt = hits[index + 1] if index + 1 < len(hits) else None
+        gap = self._gap_after.match(lowered, hit.end)
+        assert gap is not None  # every part of it is optional
+        after = gap.end()
+        if gap.group("comma"):
+            # "le secrétaire à la Défense, le général Lloyd Austin" is one person only if
+            # the name is one of the office's holders; otherwise a new clause names
+            # someone else ("selon le président américain, Poutine ...").
+            if nxt is not None and nxt.start == after and nxt.entry.actor in holders:
+                return None
+        else:
+            # "le président russe Vladimir Poutine", "(le président russe Vladimir –
+            # ndlr.) Poutine", "le président russe Ivan Petrov": a capitalised name right
+            # after the role is the person it describes; the name counts (if known), the
+            # role does not. A capitalised place ("... américain Washington") is no name.
+            word = self._word.match(text, after)
+            if (
+                word is not None
+                and word.group()[0].isupper()
+                and not word.group().isupper()
+                and not (
+                    nxt is not None
+                    and nxt.start == after
+                    and nxt.entry.actor is not None
+                    and not nxt.entry.person
+                )
+            ):
+                return None
+        prev = hits[index - 1] if index else None
+        if (
+            prev is not None
+            and prev.entry.actor in holders
+            and hit.start - prev.end < 40
+            and self._gap_before.fullmatch(lowered, prev.end, hit.start)
+        ):
+            return None  # "Jens Stoltenberg, le secrétaire général de l'OTAN"
+        if not _ARTICLE.match(lowered, hit.start) and self._qualified_before.search(
+            lowered, max(0, hit.start - 24), hit.start
+        ):
+            # "l'ancien président américain", "le vice-ministre russe ...": a qualifier
+            # stands between the article and the noun, so it only applies to a role found
+            # without its article ("mardi dernier le président russe" stays current).
+            return None
+        if self._qualified_after.match(lowered, hit.end):
+            return None  # "le secrétaire d'État américain adjoint"
+        return role.holder_on(day)
+
+
+def _day(on: date | None) -> date:
+    if on is None:
+        return date.today()
+    # A datetime is a date, but does not compare with one.
+    return on.date() if isinstance(on, datetime) else on
+
+
+def _read(path: Path | None, default: str) -> str:
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    return resources.files(_PACKAGE).joinpath(default).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer and role table shipped with the package, loaded once."""
+    return Gazetteer.load()

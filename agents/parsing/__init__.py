@@ -1,0 +1,1 @@
+"""Pure parsers for articles and comment threads (no Kafka, no Faust)."""

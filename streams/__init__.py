@@ -1,0 +1,1 @@
+"""newswire: streaming processor for press articles and their comment threads."""

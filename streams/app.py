@@ -1,0 +1,68 @@
+"""The Faust application, built by a factory from :class:`~streams.settings.Settings`.
+
+Agents and web views register themselves through autodiscovery; this module imports
+neither, so ``faust -A streams.app worker`` and ``newswire worker`` load the same app.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+import faust
+
+from streams.settings import Settings, get_settings
+
+
+def advertised_web_host(settings: Settings) -> str:
+    """The host other workers use to reach this one's web view (for table routing)."""
+    if settings.web_advertised_host:
+        return settings.web_advertised_host
+    if settings.web_host in ("0.0.0.0", "::", ""):
+        return socket.gethostname()
+    return settings.web_host
+
+
+def create_app(settings: Settings) -> faust.App:
+    """Build the Faust app for these settings (no I/O: nothing connects until it starts)."""
+    return faust.App(
+        settings.app_id,
+        broker=settings.broker_url,
+        broker_credentials=settings.broker_credentials(),
+        autodiscover=["agents", "streams.views"],
+        origin="streams",
+        datadir=str(settings.data_dir / "worker"),
+        store="memory://",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        topic_allow_declare=True,
+        key_serializer="raw",
+        value_serializer="orjson",
+        producer_acks=-1,
+        producer_linger=0.005,
+        consumer_auto_offset_reset="earliest",
+        broker_rebalance_timeout=settings.rebalance_timeout,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
+        broker_commit_interval=1.0,
+        # One copy of each table partition per worker: a local listing then holds
+        # only the keys this worker owns, and the web view merges workers' listings.
+        table_standby_replicas=0,
+        table_cleanup_interval=60.0,
+        stream_recovery_delay=0.0,
+        web_enabled=settings.web_enabled,
+        web_bind=settings.web_host,
+        web_host=advertised_web_host(settings),
+        web_port=settings.web_port,
+        web_transport="tcp://",
+        logging_config=None,
+        timezone=None,
+        stream_wait_empty=False,
+        worker_redirect_stdouts=False,
+        web_cors_options=None,
+        recovery_consistency_check=False,
+        producer_request_timeout=timedelta(seconds=120),
+    )
+
+
+app = create_app(get_settings())

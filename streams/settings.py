@@ -1,0 +1,117 @@
+"""Configuration, read once from ``NEWSWIRE_*`` environment variables (and CLI flags)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDED_PORT = 9092
+AfterSend = Literal["leave", "move", "delete"]
+
+
+class Settings(BaseSettings):
+    """Every knob of newswire; one frozen object shared by the app, the watcher and the CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", frozen=True, extra="ignore")
+
+    broker: str | None = Field(
+        default=None,
+        description="kafka://host:port[;kafka://host2:port]; unset means the embedded broker",
+    )
+    inbox: Path = Path("inbox")
+    data_dir: Path = Path("data")
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    topic_prefix: str = "newswire."
+    max_file_bytes: int = 8 * 1024 * 1024
+    partitions: int = Field(default=4, ge=1)
+    app_id: str = "newswire"
+    bucket_seconds: int = Field(default=3600, ge=60)
+    retention_hours: int = Field(default=7 * 24, ge=1)
+    rolling_hours: int = Field(default=24, ge=1)
+    embedded_port: int = Field(
+        default=0,
+        description="Port of the embedded broker; 0 means a free one for `run`, 9092 otherwise",
+    )
+    after_send: AfterSend = "leave"
+    settle_seconds: float = Field(
+        default=0.5, description="A file must be unchanged this long before it is sent"
+    )
+    rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
+    session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
+    log_level: str = "info"
+    web_enabled: bool = True
+    web_advertised_host: str | None = Field(
+        default=None, description="Host name other workers use to reach this web view"
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+
+    @field_validator("topic_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if value and not value.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise ValueError("topic prefix may hold letters, digits, '.', '-' and '_' only")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when no broker URL is configured: ``newswire run`` starts its own."""
+        return not self.broker
+
+    @property
+    def broker_url(self) -> str:
+        """The broker Faust connects to: the configured one, else the embedded default."""
+        return self.broker or f"kafka://127.0.0.1:{self.embedded_port or DEFAULT_EMBEDDED_PORT}"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """``host:port[,host:port]`` for plain aiokafka clients."""
+        urls = self.broker_url.replace(";", ",").split(",")
+        return ",".join(url.strip().removeprefix("kafka://") for url in urls)
+
+    def broker_credentials(self) -> Any:
+        """Faust credentials for SASL/SSL production brokers, or None for plaintext."""
+        import ssl
+
+        import faust
+
+        context = None
+        if self.security_protocol in ("SSL", "SASL_SSL"):
+            context = ssl.create_default_context(
+                cafile=str(self.ssl_cafile) if self.ssl_cafile else None
+            )
+            if self.ssl_certfile:
+                context.load_cert_chain(
+                    str(self.ssl_certfile), str(self.ssl_keyfile) if self.ssl_keyfile else None
+                )
+        if self.security_protocol.startswith("SASL"):
+            password = self.sasl_password.get_secret_value() if self.sasl_password else ""
+            return faust.SASLCredentials(
+                username=self.sasl_username or "",
+                password=password,
+                mechanism=self.sasl_mechanism,
+                ssl_context=context,
+            )
+        if context is not None:
+            return faust.SSLCredentials(context)
+        return None
+
+    def topic(self, name: str) -> str:
+        """Full topic name for a short name such as ``articles``."""
+        return f"{self.topic_prefix}{name}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,250 @@
+"""Read-only web view on Faust's web server: dashboard, actors, commenters, health.
+
+Lists are answered from every worker: a worker lists the keys of the partitions it owns
+(``?scope=local``) and, unless asked for its local part only, merges the local parts of
+the other workers it finds in the partition assignor's table metadata. A single actor is
+answered by the worker that owns its key (Faust table routing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from importlib.resources import files
+from typing import Any
+
+import orjson
+from aiokafka.partitioner import murmur2
+from faust.web import Request, Response, View
+
+from agents.counting import format_time, parse_time, sum_window, window_of
+from streams.app import app
+from streams.settings import get_settings
+from streams.tables import actor_buckets, actor_totals, commenters
+from streams.topics import commenters_topic, mentions_topic
+
+_settings = get_settings()
+_ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+_PEER_TIMEOUT = 5.0
+
+
+def _json(view: View, data: Any, status: int = 200) -> Response:
+    return view.bytes(
+        orjson.dumps(data, option=orjson.OPT_UTC_Z),
+        content_type="application/json",
+        status=status,
+    )
+
+
+def _owned(topic_name: str) -> set[int]:
+    """Partitions of ``topic_name`` this worker actively owns."""
+    return {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == topic_name}
+
+
+def _partition_of(key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives a key (as the producer does)."""
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+
+
+def _local_items(table: Any, topic: Any) -> Iterable[tuple[str, Any]]:
+    owned = _owned(topic.get_topic_name())
+    for key, value in list(table.items()):
+        if value is not None and _partition_of(str(key), _settings.partitions) in owned:
+            yield key, value
+
+
+async def _gather(
+    request: Request, table: Any, path: str, local: Callable[[], list[dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """This worker's rows plus those of every other worker that owns part of ``table``."""
+    rows = local()
+    if request.query.get("scope") == "local":
+        return rows, []
+    me = str(app.conf.canonical_url).rstrip("/")
+    try:
+        hosts = [str(url).rstrip("/") for url in app.router.table_metadata(table.name)]
+    except KeyError:
+        hosts = []
+    peers = [host for host in hosts if host != me]
+    errors: list[str] = []
+
+    async def fetch(host: str) -> list[dict[str, Any]]:
+        async with app.http_client.get(f"{host}{path}?scope=local") as response:
+            response.raise_for_status()
+            data = orjson.loads(await response.read())
+            return list(data["items"] if isinstance(data, dict) else data)
+
+    results = await asyncio.gather(
+        *(asyncio.wait_for(fetch(host), _PEER_TIMEOUT) for host in peers), return_exceptions=True
+    )
+    for host, result in zip(peers, results, strict=True):
+        if isinstance(result, BaseException):
+            errors.append(f"{host}: {result!r}")
+        else:
+            rows.extend(result)
+    return rows, errors
+
+
+def _recent_buckets(actor: str, held: list[str]) -> dict[str, dict[str, int]]:
+    """The actor's newest buckets, enough to compute any rolling window ending later."""
+    recent = held[-(_settings.rolling_hours * 3600 // _settings.bucket_seconds) :]
+    return {start: actor_buckets.get(f"{actor}@{start}") or {} for start in recent}
+
+
+def _local_actors() -> list[dict[str, Any]]:
+    rows = []
+    for actor, total in _local_items(actor_totals, mentions_topic):
+        rows.append(
+            {
+                "id": actor,
+                "name": total["name"],
+                "type": total["type"],
+                "mentions": total["article_mentions"] + total["comment_mentions"],
+                "article_mentions": total["article_mentions"],
+                "comment_mentions": total["comment_mentions"],
+                "articles": total["articles"],
+                "comments": total["comments"],
+                "recent": _recent_buckets(actor, total["buckets"]),
+            }
+        )
+    return rows
+
+
+def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
+    """Add ``last_24h``: mentions in the rolling window ending at the stream's newest bucket."""
+    starts = [start for row in rows for start in row["recent"]]
+    if not starts:
+        for row in rows:
+            row.pop("recent")
+            row["last_24h"] = 0
+        return rows, None
+    begin, end = window_of(
+        parse_time(max(starts)), _settings.bucket_seconds, _settings.rolling_hours
+    )
+    for row in rows:
+        recent = row.pop("recent")
+        window = sum_window(((parse_time(s), c) for s, c in recent.items()), begin, end)
+        row["last_24h"] = window["mentions"]
+    return rows, format_time(end)
+
+
+@app.page("/actors")
+class ActorsView(View):  # type: ignore[misc]
+    """GET /actors: every actor, most mentioned first."""
+
+    async def get(self, request: Request) -> Response:
+        rows, errors = await _gather(request, actor_totals, "/actors", _local_actors)
+        if request.query.get("scope") == "local":
+            return _json(self, {"items": rows})
+        rows, window_end = _with_last_24h(rows)
+        rows.sort(key=lambda row: (-row["mentions"], row["id"]))
+        limit = request.query.get("limit")
+        if limit and limit.isdigit():
+            rows = rows[: int(limit)]
+        if errors:
+            self.app.log.warning("actors listing incomplete: %s", errors)
+        return _json(
+            self,
+            rows if request.query.get("envelope") != "1" else {
+                "items": rows, "window_end": window_end, "incomplete": errors,
+            },
+        )
+
+
+@app.page("/actors/{id}")
+class ActorView(View):  # type: ignore[misc]
+    """GET /actors/{id}: one actor with its bucket history, from the worker that owns it."""
+
+    async def get(self, request: Request, id: str) -> Response:
+        if not _ACTOR_ID.match(id):
+            return _json(
+                self,
+                {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
+                status=400,
+            )
+        return await self._routed(request, id)
+
+    @app.table_route(table=actor_totals, match_info="id")  # type: ignore[untyped-decorator]
+    async def _routed(self, request: Request, id: str) -> Response:
+        total = actor_totals.get(id)
+        if total is None:
+            return _json(self, {"error": "unknown_actor", "detail": f"no counts for {id}"}, 404)
+        history = []
+        held = [parse_time(s) for s in total["buckets"]]
+        counts = {b: actor_buckets.get(f"{id}@{format_time(b)}") or {} for b in held}
+        for bucket in held:
+            begin, end = window_of(bucket, _settings.bucket_seconds, _settings.rolling_hours)
+            rolling = sum_window(counts.items(), begin, end)
+            history.append(
+                {
+                    "start": format_time(bucket),
+                    "end": format_time(bucket + timedelta(seconds=_settings.bucket_seconds)),
+                    **{k: counts[bucket].get(k, 0) for k in ("mentions", "articles", "comments")},
+                    "rolling_24h": rolling["mentions"],
+                }
+            )
+        return _json(
+            self,
+            {
+                "id": id,
+                "name": total["name"],
+                "type": total["type"],
+                "mentions": total["article_mentions"] + total["comment_mentions"],
+                "article_mentions": total["article_mentions"],
+                "comment_mentions": total["comment_mentions"],
+                "articles": total["articles"],
+                "comments": total["comments"],
+                "last_24h": history[-1]["rolling_24h"] if history else 0,
+                "bucket_seconds": _settings.bucket_seconds,
+                "history": history,
+            },
+        )
+
+
+def _local_commenters() -> list[dict[str, Any]]:
+    return [dict(record) for _, record in _local_items(commenters, commenters_topic)]
+
+
+@app.page("/commenters")
+class CommentersView(View):  # type: ignore[misc]
+    """GET /commenters: commenters with their activity, most active first."""
+
+    async def get(self, request: Request) -> Response:
+        rows, _ = await _gather(request, commenters, "/commenters", _local_commenters)
+        if request.query.get("scope") == "local":
+            return _json(self, {"items": rows})
+        rows.sort(key=lambda r: (-r["comments"], -r["replies_received"], r["commenter"]))
+        limit = request.query.get("limit")
+        if limit and limit.isdigit():
+            rows = rows[: int(limit)]
+        return _json(self, rows)
+
+
+@app.page("/health")
+class HealthView(View):  # type: ignore[misc]
+    """GET /health: readiness of this worker (200 when ready, 503 otherwise)."""
+
+    async def get(self, request: Request) -> Response:
+        recovery = app.tables.recovery
+        assigned = len(app.assignor.assigned_actives())
+        ready = bool(assigned) and not app.rebalancing and not recovery.in_recovery
+        body = {
+            "status": "ready" if ready else "starting",
+            "broker": _settings.broker_url,
+            "assigned_partitions": assigned,
+            "rebalancing": bool(app.rebalancing),
+            "recovering": bool(recovery.in_recovery),
+            "tables": {name: len(table) for name, table in app.tables.items()},
+        }
+        return _json(self, body, status=200 if ready else 503)
+
+
+@app.page("/")
+class DashboardView(View):  # type: ignore[misc]
+    """GET /: the HTML dashboard (static page that polls the JSON views)."""
+
+    async def get(self, request: Request) -> Response:
+        page = files("streams.static").joinpath("dashboard.html").read_bytes()
+        return self.bytes(page, content_type="text/html", headers={"Cache-Control": "no-cache"})

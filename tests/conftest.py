@@ -1,0 +1,74 @@
+"""Shared fixtures: one broker of each kind per session, an isolated pipeline per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness import CORPUS, Pipeline
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Keep each phase's report on the item, so fixtures can print logs on failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The real input files in ../shared/corpus (skipped, with the reason, when absent)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not beside the repository ({CORPUS})")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def tansu_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The embedded Tansu broker, shared by the session (tests isolate by topic prefix)."""
+    from streams.broker import EmbeddedBroker
+
+    log = tmp_path_factory.mktemp("tansu") / "broker.log"
+    broker = EmbeddedBroker(log_file=log)
+    broker.start()
+    yield broker.url
+    broker.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A local Apache Kafka (KRaft) from Maven Central on the JDK, shared by the session."""
+    from streams.local_kafka import LocalKafka, check_prerequisites
+
+    check_prerequisites()  # fails (not skips) with what to install when Java/Maven is missing
+    kafka = LocalKafka(tmp_path_factory.mktemp("kafka"))
+    kafka.start()
+    yield kafka.url
+    kafka.stop()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("tansu", marks=pytest.mark.e2e),
+        pytest.param("kafka", marks=pytest.mark.kafka),
+    ]
+)
+def broker_url(request: pytest.FixtureRequest) -> str:
+    """Every end-to-end test runs once on each broker."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def pipeline(
+    request: pytest.FixtureRequest, broker_url: str, tmp_path: Path
+) -> Iterator[Pipeline]:
+    """An isolated deployment (own topics, consumer group, data dir); logs shown on failure."""
+    deployment = Pipeline(broker_url=broker_url, root=tmp_path)
+    yield deployment
+    deployment.stop_all()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(f"\n--- process logs for {request.node.name} ---\n{deployment.logs()}")

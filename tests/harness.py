@@ -1,0 +1,259 @@
+"""Real processes for end-to-end tests: workers, watchers, topic readers, web calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+from streams.broker import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SAMPLES = REPO / "samples" / "inbox"
+
+
+def wait_for(
+    predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.25
+) -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail with ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            last = predicate()
+            if last:
+                return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
+
+
+def get_json(url: str, timeout: float = 10.0) -> Any:
+    """GET a JSON document; HTTP errors raise."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def get_status(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    """GET anything; return status and body, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@dataclass
+class Proc:
+    """A child process whose output goes to a log file, stopped with its process group."""
+
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Proc:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
+            )
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal(self, signum: int) -> None:
+        if self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signum)
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM, wait, SIGKILL if needed; returns the exit code."""
+        if self.process is None:
+            return None
+        if self.alive():
+            self.signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.signal(signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+    def kill(self) -> None:
+        self.signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait()
+
+    def tail(self, lines: int = 80) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Pipeline:
+    """One isolated newswire deployment on a shared broker: own topics, group and data."""
+
+    broker_url: str
+    root: Path
+    partitions: int = 4
+    prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}.")
+    procs: list[Proc] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.inbox = self.root / "inbox"
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.data_dir = self.root / "data"
+        self.app_id = f"newswire-{self.prefix.rstrip('.')}"
+
+    @property
+    def bootstrap(self) -> str:
+        return self.broker_url.removeprefix("kafka://")
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWIRE_")}
+        env.update(
+            NEWSWIRE_BROKER=self.broker_url,
+            NEWSWIRE_TOPIC_PREFIX=self.prefix,
+            NEWSWIRE_APP_ID=self.app_id,
+            NEWSWIRE_DATA_DIR=str(self.data_dir),
+            NEWSWIRE_INBOX=str(self.inbox),
+            NEWSWIRE_PARTITIONS=str(self.partitions),
+            NEWSWIRE_SETTLE_SECONDS="0.3",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        env.update(overrides)
+        return env
+
+    def spawn(self, name: str, *args: str, embedded: bool = False, **env: str) -> Proc:
+        """Start ``newswire ARGS``; ``embedded`` leaves NEWSWIRE_BROKER unset."""
+        environment = self.env(**env)
+        if embedded:
+            environment.pop("NEWSWIRE_BROKER")
+        proc = Proc(
+            name, [sys.executable, "-m", "streams.cli", *args], environment,
+            self.root / f"{name}.log",
+        )
+        self.procs.append(proc)
+        return proc.start()
+
+    def worker(self, name: str = "worker", web_port: int | None = None, **env: str) -> Worker:
+        port = web_port or free_port()
+        proc = self.spawn(name, "worker", NEWSWIRE_WEB_PORT=str(port),
+                          NEWSWIRE_DATA_DIR=str(self.data_dir / name), **env)
+        return Worker(proc, port)
+
+    def watcher(self, name: str = "watcher", **env: str) -> Proc:
+        return self.spawn(name, "watch", str(self.inbox), **env)
+
+    def topic(self, short: str) -> str:
+        return f"{self.prefix}{short}"
+
+    def read(self, short: str, *, until: Callable[[list[dict[str, Any]]], bool],
+             timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Read a topic from the beginning until ``until(events)`` holds."""
+        return asyncio.run(read_topic(self.bootstrap, self.topic(short), until, timeout))
+
+    def logs(self) -> str:
+        return "\n\n".join(f"===== {p.name} ({p.log})\n{p.tail()}" for p in self.procs)
+
+    def stop_all(self) -> None:
+        for proc in reversed(self.procs):
+            proc.stop()
+
+
+@dataclass
+class Worker:
+    """A worker process and its web view."""
+
+    proc: Proc
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def ready(self, timeout: float = 120.0) -> Worker:
+        def check() -> bool:
+            if not self.proc.alive():
+                raise AssertionError(f"worker exited:\n{self.proc.tail()}")
+            status, _ = get_status(f"{self.url}/health")
+            return status == 200
+
+        try:
+            wait_for(check, timeout, f"{self.proc.name} /health to be ready")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.proc.tail()}") from None
+        return self
+
+    def actors(self) -> dict[str, dict[str, Any]]:
+        return {row["id"]: row for row in get_json(f"{self.url}/actors")}
+
+    def totals(self) -> dict[str, int]:
+        return {actor: row["mentions"] for actor, row in self.actors().items()}
+
+
+async def read_topic(
+    bootstrap: str, topic: str, until: Callable[[list[dict[str, Any]]], bool], timeout: float
+) -> list[dict[str, Any]]:
+    """Consume ``topic`` from the start (no group) until ``until`` holds or time runs out."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+        enable_auto_commit=False, metadata_max_age_ms=1000,
+    )
+    await consumer.start()
+    events: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=300)
+            for records in batches.values():
+                for record in records:
+                    event = json.loads(record.value)
+                    event["_key"] = record.key.decode() if record.key else None
+                    event["_seen_at"] = time.time()
+                    events.append(event)
+            if until(events):
+                return events
+    finally:
+        await consumer.stop()
+    raise AssertionError(f"{topic}: condition not met in {timeout:.0f} s; got {len(events)} events")
+
+
+def copy_into(inbox: Path, files: list[Path], names: Iterator[str] | None = None) -> list[Path]:
+    """Drop files into the inbox the way a user would: write elsewhere, then rename in."""
+    dropped = []
+    staging = inbox.parent / "staging"
+    staging.mkdir(exist_ok=True)
+    for index, source in enumerate(files):
+        name = next(names) if names is not None else source.name
+        tmp = staging / f"{index}-{name}"
+        tmp.write_bytes(source.read_bytes())
+        target = inbox / name
+        tmp.rename(target)
+        dropped.append(target)
+    return dropped
