@@ -35,8 +35,8 @@ async def count_actors(stream: Any) -> None:
             actor_buckets[key] = add_to_bucket(
                 actor_buckets.get(key), bucket.mentions, bucket.articles, bucket.comments
             )
-        for start in expired:
-            actor_buckets.pop(f"{mention.actor}@{start}", None)
+        for old in expired:
+            actor_buckets.pop(f"{mention.actor}@{old}", None)
         actor_totals[mention.actor] = total
         newest = max(bucket.start for bucket in mention.buckets)
         start, end = window_of(newest, settings.bucket_seconds, settings.rolling_hours)

@@ -160,13 +160,13 @@ def _mentions(
         cell[1] += articles
         cell[2] += comments
 
-    for actor, count in article_counts.items():
-        add(actor, article_time, count, 1, 0)
+    for actor_id, count in article_counts.items():
+        add(actor_id, article_time, count, 1, 0)
     for posted_at, counts in comments:
-        for actor, count in counts.items():
-            add(actor, posted_at, count, 0, 1)
-            comment_mentions[actor] += count
-            comments_with[actor] += 1
+        for actor_id, count in counts.items():
+            add(actor_id, posted_at, count, 0, 1)
+            comment_mentions[actor_id] += count
+            comments_with[actor_id] += 1
 
     events = []
     for actor_id in sorted(buckets):

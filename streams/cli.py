@@ -305,9 +305,8 @@ def parse(files: Sequence[Path]) -> None:
 
 
 def _parse_lines(settings: Settings, files: Sequence[Path]) -> Iterator[bytes]:
-    from agents.extraction.actors import default_gazetteer
-
     from agents.enrich import enrich
+    from agents.extraction.actors import default_gazetteer
     from streams.codecs import dumps
     from streams.models import FileEvent
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.protocol.metadata import MetadataRequest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
@@ -89,6 +91,7 @@ class Sender:
             self.cluster_id = str(response.cluster_id or "unknown")
         finally:
             await client.close()
+        await self._ensure_topics(options)
         producer = AIOKafkaProducer(
             **options,
             acks="all",
@@ -103,6 +106,25 @@ class Sender:
             await producer.stop()
             raise
         self._producer = producer
+
+    async def _ensure_topics(self, options: dict[str, Any]) -> None:
+        """Create the topics the watcher writes, with the configured partition count.
+
+        The worker creates every topic too; whoever starts first must not leave it to
+        the broker's auto-creation, which would give one partition.
+        """
+        admin = AIOKafkaAdminClient(**options)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [t for t in (self.files_topic, self.rejected_topic) if t not in existing]
+            if missing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(
+                        [NewTopic(t, self.settings.partitions, 1) for t in missing]
+                    )
+        finally:
+            await admin.close()
 
     async def stop(self) -> None:
         """Flush and close the producer."""

@@ -1,8 +1,8 @@
 """Faust tables: per-actor totals, hourly buckets, per-commenter activity, seen documents.
 
-Values are plain JSON dicts (the app's default "orjson" codec); keys are raw strings. The bucket table's keys are
-``"<actor>@<bucket start>"`` and are written while processing that actor's events,
-so they land on the actor's partition like the totals.
+Values are plain JSON dicts (the app's default "orjson" codec), keys raw strings.
+The bucket table's keys are ``"<actor>@<bucket start>"`` and are written while
+processing that actor's events, so they land on the actor's partition like the totals.
 """
 
 from __future__ import annotations

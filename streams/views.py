@@ -9,6 +9,7 @@ answered by the worker that owns its key (Faust table routing).
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -25,6 +26,7 @@ from streams.settings import get_settings
 from streams.tables import actor_buckets, actor_totals, commenters
 from streams.topics import commenters_topic, mentions_topic
 
+log = logging.getLogger("newswire.views")
 _settings = get_settings()
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 _PEER_TIMEOUT = 5.0
@@ -45,7 +47,7 @@ def _owned(topic_name: str) -> set[int]:
 
 def _partition_of(key: str, partitions: int) -> int:
     """The partition Kafka's default partitioner gives a key (as the producer does)."""
-    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+    return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
 def _local_items(table: Any, topic: Any) -> Iterable[tuple[str, Any]]:
@@ -131,7 +133,7 @@ def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], st
 
 
 @app.page("/actors")
-class ActorsView(View):  # type: ignore[misc]
+class ActorsView(View):
     """GET /actors: every actor, most mentioned first."""
 
     async def get(self, request: Request) -> Response:
@@ -144,7 +146,7 @@ class ActorsView(View):  # type: ignore[misc]
         if limit and limit.isdigit():
             rows = rows[: int(limit)]
         if errors:
-            self.app.log.warning("actors listing incomplete: %s", errors)
+            log.warning("actors listing incomplete: %s", errors)
         return _json(
             self,
             rows if request.query.get("envelope") != "1" else {
@@ -153,8 +155,48 @@ class ActorsView(View):  # type: ignore[misc]
         )
 
 
+def _actor_detail(actor_id: str) -> tuple[int, dict[str, Any]]:
+    """One actor's totals and bucket history from this worker's tables."""
+    total = actor_totals.get(actor_id)
+    if total is None:
+        return 404, {"error": "unknown_actor", "detail": f"no counts for {actor_id}"}
+    held = [parse_time(s) for s in total["buckets"]]
+    counts = {b: actor_buckets.get(f"{actor_id}@{format_time(b)}") or {} for b in held}
+    history = []
+    for bucket in held:
+        begin, end = window_of(bucket, _settings.bucket_seconds, _settings.rolling_hours)
+        history.append(
+            {
+                "start": format_time(bucket),
+                "end": format_time(bucket + timedelta(seconds=_settings.bucket_seconds)),
+                **{k: counts[bucket].get(k, 0) for k in ("mentions", "articles", "comments")},
+                "rolling_24h": sum_window(counts.items(), begin, end)["mentions"],
+            }
+        )
+    return 200, {
+        "id": actor_id,
+        "name": total["name"],
+        "type": total["type"],
+        "mentions": total["article_mentions"] + total["comment_mentions"],
+        "article_mentions": total["article_mentions"],
+        "comment_mentions": total["comment_mentions"],
+        "articles": total["articles"],
+        "comments": total["comments"],
+        "last_24h": history[-1]["rolling_24h"] if history else 0,
+        "bucket_seconds": _settings.bucket_seconds,
+        "history": history,
+    }
+
+
+@app.table_route(table=actor_totals, match_info="id")
+async def _owned_actor(view: View, request: Request) -> Response:
+    """Answered here when this worker owns the actor's partition, else by the owner."""
+    status, body = _actor_detail(request.match_info["id"])
+    return _json(view, body, status)
+
+
 @app.page("/actors/{id}")
-class ActorView(View):  # type: ignore[misc]
+class ActorView(View):
     """GET /actors/{id}: one actor with its bucket history, from the worker that owns it."""
 
     async def get(self, request: Request, id: str) -> Response:
@@ -164,43 +206,7 @@ class ActorView(View):  # type: ignore[misc]
                 {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
                 status=400,
             )
-        return await self._routed(request, id)
-
-    @app.table_route(table=actor_totals, match_info="id")  # type: ignore[untyped-decorator]
-    async def _routed(self, request: Request, id: str) -> Response:
-        total = actor_totals.get(id)
-        if total is None:
-            return _json(self, {"error": "unknown_actor", "detail": f"no counts for {id}"}, 404)
-        history = []
-        held = [parse_time(s) for s in total["buckets"]]
-        counts = {b: actor_buckets.get(f"{id}@{format_time(b)}") or {} for b in held}
-        for bucket in held:
-            begin, end = window_of(bucket, _settings.bucket_seconds, _settings.rolling_hours)
-            rolling = sum_window(counts.items(), begin, end)
-            history.append(
-                {
-                    "start": format_time(bucket),
-                    "end": format_time(bucket + timedelta(seconds=_settings.bucket_seconds)),
-                    **{k: counts[bucket].get(k, 0) for k in ("mentions", "articles", "comments")},
-                    "rolling_24h": rolling["mentions"],
-                }
-            )
-        return _json(
-            self,
-            {
-                "id": id,
-                "name": total["name"],
-                "type": total["type"],
-                "mentions": total["article_mentions"] + total["comment_mentions"],
-                "article_mentions": total["article_mentions"],
-                "comment_mentions": total["comment_mentions"],
-                "articles": total["articles"],
-                "comments": total["comments"],
-                "last_24h": history[-1]["rolling_24h"] if history else 0,
-                "bucket_seconds": _settings.bucket_seconds,
-                "history": history,
-            },
-        )
+        return await _owned_actor(self, request)
 
 
 def _local_commenters() -> list[dict[str, Any]]:
@@ -208,7 +214,7 @@ def _local_commenters() -> list[dict[str, Any]]:
 
 
 @app.page("/commenters")
-class CommentersView(View):  # type: ignore[misc]
+class CommentersView(View):
     """GET /commenters: commenters with their activity, most active first."""
 
     async def get(self, request: Request) -> Response:
@@ -223,11 +229,11 @@ class CommentersView(View):  # type: ignore[misc]
 
 
 @app.page("/health")
-class HealthView(View):  # type: ignore[misc]
+class HealthView(View):
     """GET /health: readiness of this worker (200 when ready, 503 otherwise)."""
 
     async def get(self, request: Request) -> Response:
-        recovery = app.tables.recovery
+        recovery = app.tables.recovery  # type: ignore[attr-defined]
         assigned = len(app.assignor.assigned_actives())
         ready = bool(assigned) and not app.rebalancing and not recovery.in_recovery
         body = {
@@ -242,7 +248,7 @@ class HealthView(View):  # type: ignore[misc]
 
 
 @app.page("/")
-class DashboardView(View):  # type: ignore[misc]
+class DashboardView(View):
     """GET /: the HTML dashboard (static page that polls the JSON views)."""
 
     async def get(self, request: Request) -> Response:

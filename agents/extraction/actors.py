@@ -21,12 +21,13 @@ named inside a role phrase counts for itself as well, adjectives and demonyms ne
 count, and matching ignores case and accents on whole words only.
 
 How: every alias, role phrase and non-mention is compiled into one regular expression
-shaped as a trie (alternatives sharing a prefix are factored, so the engine does not
-try hundreds of branches at each word). It runs once over the lowercased text, whose
-offsets are those of the original; accents are handled by character classes in the
-pattern rather than by rewriting the text. At each word start the longest phrase wins,
-which makes "Vladimir Poutine", "la Fédération de Russie" or "le secrétaire général
-de l'OTAN" a single match.
+shaped as a trie (phrases sharing a prefix are factored, so the engine does not try
+hundreds of alternatives at each word). It runs once over a copy of the text that is
+lowercased and has its separators (apostrophes, dashes, line breaks, quotes) turned
+into spaces, one character for one, so offsets are those of the original. Text without
+accents matches an accented alias through character classes in the pattern. At each
+word start the longest phrase wins, which makes "Vladimir Poutine", "la Fédération de
+Russie" or "le secrétaire général de l'OTAN" a single match.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -145,15 +147,18 @@ class Mention(NamedTuple):
 # "l'OTAN", "États–Unis" and "Etats-Unis" are the same words.
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4\u2032"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Characters that separate words. The scanner sees each as a space, so that one cheap
+# pass of str.replace lets the regex start only after a space (a literal prefix that
+# the engine finds fast) instead of trying every position. Only characters that come
+# before a word are needed; the full stop is not one, as aliases contain it ("U.S.A.").
+_SEPARATORS = _APOSTROPHES + _DASHES + "\t\n\r\xa0\u2009\u202f" + '"([{«“„‹/'
+_TO_SPACE = str.maketrans(dict.fromkeys(_SEPARATORS, " "))
+_SPACES = re.compile(" +")
 
 
 @lru_cache(maxsize=8192)
 def _strip_char(ch: str) -> str:
-    """``ch`` without its accents, apostrophes and dashes unified; always one character."""
-    if ch in _APOSTROPHES:
-        return "'"
-    if ch in _DASHES:
-        return "-"
+    """``ch`` without its accents; always one character."""
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     # Keep offsets aligned: a character that decomposes into several ("…", "ﬁ") stays.
     return base if len(base) == 1 else ch
@@ -165,32 +170,30 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else _strip_char(ch)
 
 
-@lru_cache(maxsize=8192)
-def _lower_char(ch: str) -> str:
-    if ch in _APOSTROPHES:
-        return "'"
-    if ch in _DASHES:
-        return "-"
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
 def fold(text: str) -> str:
-    """Lowercase ``text``, drop accents, unify apostrophes and dashes; same length."""
+    """Lowercase ``text`` and drop its accents, one character for one."""
     return "".join(map(_fold_char, text))
 
 
-_SEP_RUN = re.compile(r"[\s-]+")
-_APOS_SPACE = re.compile(r"'\s+")
+def _lower(text: str) -> str:
+    """``text`` lowercased, one character for one, so that offsets stay aligned."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)  # "İ" -> 2 chars
 
 
-def _normalise_spacing(text: str) -> str:
-    return _APOS_SPACE.sub("'", _SEP_RUN.sub(" ", text.strip()))
+def _spaced(text: str) -> str:
+    """``text`` with every separator a space (fast; a few characters are present)."""
+    for ch in _SEPARATORS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
 
 
 def _spelling(text: str) -> str:
-    """``text`` lowercased with its accents, punctuation unified, spacing normalised."""
-    return _normalise_spacing("".join(map(_lower_char, text)))
+    """How the scanner sees a phrase: lowercase, accents kept, single spaces."""
+    return _SPACES.sub(" ", _lower(text).translate(_TO_SPACE)).strip()
 
 
 def _key(text: str) -> str:
@@ -200,15 +203,8 @@ def _key(text: str) -> str:
 
 def _shape(text: str) -> str:
     """Like ``_key`` but keeping the letter case, for cased aliases."""
-    return _normalise_spacing("".join(map(_strip_char, text)))
-
-
-def _lower(text: str) -> str:
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    # A few characters lowercase into two ("İ"); keep them so offsets stay aligned.
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    stripped = "".join(map(_strip_char, text))
+    return _SPACES.sub(" ", stripped.translate(_TO_SPACE)).strip()
 
 
 @lru_cache(maxsize=1)
@@ -224,30 +220,31 @@ def _letter_classes() -> dict[str, str]:
     return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
 
 
-_SEP_UNIT = r"[\s\-\u2010-\u2015\u2212]+"
-_APOS_UNIT = r"['\u2019\u2018\u02bc`\u00b4\u2032]\s*"
-
-
 def _unit(ch: str, accented: bool) -> str:
-    """The regex fragment for one character of a key."""
+    """The regex fragment for one character of a key, in the scanner's text."""
     if ch == " ":
-        return _SEP_UNIT
-    if ch == "'":
-        return _APOS_UNIT
+        return " +"
     if accented:
         return _letter_classes().get(ch, re.escape(ch))
     return re.escape(ch)
 
 
+_APOS_UNIT = "[" + _APOSTROPHES + r"]\s*"
+_JOIN_UNIT = "[" + re.escape(_APOSTROPHES + _DASHES) + r"\s]+"
+
+
 def _alternation(phrases: Iterable[str]) -> str:
-    """A small regex alternation of ``phrases``, longest first, ignoring every accent."""
+    """A small regex alternation of ``phrases`` for lowercased (not spaced) text."""
     keys = sorted({_key(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join("".join(_unit(ch, True) for ch in key) for key in keys) or "(?!)"
+    alternatives = (
+        "".join(_JOIN_UNIT if ch == " " else _unit(ch, True) for ch in key) for key in keys
+    )
+    return "|".join(alternatives) or "(?!)"
 
 
 # Children are tried in this order: frequent word initials first, so that the engine
 # finds the branch of an ordinary word early (alternatives are tried one by one).
-_RANK = {ch: rank for rank, ch in enumerate("dlecpsamtniroqfuvbghjxyzkw' ")}
+_RANK = {ch: rank for rank, ch in enumerate("dlecpsamtniroqfuvbghjxyzkw ")}
 
 
 class _Trie:
@@ -285,17 +282,15 @@ class _Trie:
 
 
 def _compile(spellings: Iterable[str]) -> re.Pattern[str]:
-    """One regex for all ``spellings``, on whole words of lowercased text.
+    """One regex for all ``spellings``, on whole words of the scanner's text.
 
-    It consumes the non-word character before a phrase instead of looking behind for
-    it: a leading character class lets the engine skip quickly to word starts (the text
-    is scanned with a space in front).
+    The scanner's text is lowercased, its separators turned into spaces and a space put
+    in front, so a phrase starts after a space: the engine jumps from space to space.
     """
     trie = _Trie()
     for spelling in spellings:
         trie.add(spelling)
-    body = trie.pattern() if trie.children else "(?!)"
-    return re.compile(r"[^\w](" + body + ")")
+    return re.compile(" (" + (trie.pattern() if trie.children else "(?!)") + ")")
 
 
 def _article_forms(spelling: str, *, optional: bool) -> list[str]:
@@ -304,7 +299,7 @@ def _article_forms(spelling: str, *, optional: bool) -> list[str]:
         ("le ", ("le ", "du ", "au ")),
         ("les ", ("les ", "des ", "aux ")),
         ("la ", ("la ",)),
-        ("l'", ("l'",)),
+        ("l ", ("l ",)),
     ):
         if spelling.startswith(article):
             rest = spelling[len(article) :]
@@ -384,8 +379,7 @@ class Gazetteer:
         for phrase in non_mentions:
             for spelling in _article_forms(_spelling(phrase), optional=False):
                 self._add(spelling, _NON_MENTION, f"non-mention {phrase!r}")
-        # The actors named inside a role phrase are found with the aliases alone.
-        self._add_roles(_compile(self._spellings))
+        self._add_roles()
         self._regex = _compile(self._spellings)
         self._cache: dict[str, _Entry] = {}
 
@@ -438,19 +432,37 @@ class Gazetteer:
                     cased = _Entry(actor=actor.id, person=person, cased=frozenset(forms))
                     self._add(spelling, cased, origin)
 
-    def _add_roles(self, alias_regex: re.Pattern[str]) -> None:
+    def _add_roles(self) -> None:
         for role in self._roles.roles:
             for actor_id in [h.actor for h in role.holders] + list(role.also):
                 if actor_id not in self._actors:
                     raise ValueError(f"role {role.phrase!r} names unknown actor {actor_id!r}")
             holders = frozenset(h.actor for h in role.holders)
             for wording in (role.phrase, *role.variants):
-                hits = self._hits(wording, _lower(wording), alias_regex, {})
-                named = [hit.entry.actor for hit in hits if hit.entry.actor is not None]
-                also = tuple(dict.fromkeys([*role.also, *named]))
+                also = tuple(dict.fromkeys([*role.also, *self._named_in(wording)]))
                 entry = _Entry(role=role, also=also, holders=holders)
                 for spelling in _article_forms(_spelling(wording), optional=True):
                     self._add(spelling, entry, f"role {wording!r}")
+
+    def _named_in(self, wording: str) -> list[str]:
+        """The actors that the aliases find in a short phrase (leftmost-longest words)."""
+        keys, shapes = _key(wording).split(" "), _shape(wording).split(" ")
+        named, start = [], 0
+        while start < len(keys):
+            for end in range(len(keys), start, -1):
+                entry = self._entries.get(" ".join(keys[start:end]))
+                if (
+                    entry is not None
+                    and entry.role is None
+                    and (entry.cased is None or " ".join(shapes[start:end]) in entry.cased)
+                ):
+                    if entry.actor is not None:
+                        named.append(entry.actor)
+                    start = end
+                    break
+            else:
+                start += 1
+        return named
 
     @classmethod
     def load(cls, path: Path | None = None, roles_path: Path | None = None) -> Gazetteer:
@@ -485,46 +497,49 @@ class Gazetteer:
 
         ``on`` resolves role phrases to the office holder of that day (default: today).
         """
-        return Counter(mention.actor for mention in self._mentions(text, on))
+        return Counter(map(itemgetter(0), self._resolve(text, on)))
 
     def mentions(self, text: str, on: date | None = None) -> list[Mention]:
         """Every counted mention in ``text``, in order, with its span."""
-        return list(self._mentions(text, on))
+        return [Mention(*found) for found in self._resolve(text, on)]
 
-    def _mentions(self, text: str, on: date | None) -> Iterator[Mention]:
+    def _resolve(self, text: str, on: date | None) -> list[tuple[str, int, int]]:
+        """(actor id, start, end) of every counted mention."""
         day = _day(on)
         lowered = _lower(text)
-        hits = self._hits(text, lowered, self._regex, self._cache)
+        hits = self._hits(text, lowered)
+        found: list[tuple[str, int, int]] = []
         for index, (start, end, entry) in enumerate(hits):
             if entry.actor is not None:
-                yield Mention(entry.actor, start, end)
+                found.append((entry.actor, start, end))
             elif entry.role is not None:
                 person = self._role_person(text, lowered, hits, index, day)
                 if person is not None:
-                    yield Mention(person, start, end)
-                for actor_id in entry.also:
-                    yield Mention(actor_id, start, end)
+                    found.append((person, start, end))
+                found.extend((actor_id, start, end) for actor_id in entry.also)
+        return found
 
-    def _hits(
-        self, text: str, lowered: str, regex: re.Pattern[str], cache: dict[str, _Entry]
-    ) -> list[_Hit]:
-        """The phrases of ``regex`` found in ``text``, leftmost-longest, without overlaps."""
+    def _hits(self, text: str, lowered: str) -> list[_Hit]:
+        """The known phrases in ``text``, leftmost-longest, without overlaps."""
         hits = []
-        size = len(text)
-        for match in regex.finditer(" " + lowered):
+        cache = self._cache
+        last = len(text) - 1
+        for match in self._regex.finditer(" " + _spaced(lowered)):
             found = match.group(1)
             entry = cache.get(found)
             if entry is None:
                 entry = self._entries[_key(found)]
                 if len(cache) < _CACHE_LIMIT:  # spacing variants could grow it forever
                     cache[found] = entry
-            start = match.start(1) - 1
-            end = start + len(found)
+            end = match.end() - 1  # the scanned text has a space in front
+            start = end - len(found)
             if entry.cased is not None and _shape(text[start:end]) not in entry.cased:
                 continue
-            # Only a neighbour such as "." or "/" can make the phrase part of a URL.
+            # Only a neighbour such as "." or "/" can make the phrase part of a URL
+            # ("kremlin.ru"); a full stop that ends a sentence cannot.
             if (
-                (start and text[start - 1] in "./@") or (end < size and text[end] in "./@")
+                (start and text[start - 1] in "./@")
+                or (end < last and text[end] in "./@" and not text[end + 1].isspace())
             ) and _in_url(text, start, end):
                 continue
             hits.append(_Hit(start, end, entry))

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents.extraction.actors import default_gazetteer
 
 from agents.enrich import enrich
+from agents.extraction.actors import default_gazetteer
 from streams.ingest import read_document
 from streams.models import FileEvent
 from tests.harness import SAMPLES, Pipeline, copy_into, get_json, get_status, wait_for
