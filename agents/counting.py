@@ -3,6 +3,13 @@
 Table values are JSON dicts so that they serialise with the table codec as they are.
 Buckets are tumbling, on event time; a rolling figure is the sum of the buckets that
 fall in its window, computed when read.
+
+Exactly-once counting: every value records, per ``newswire.files`` partition, the
+offset of the last document applied to it (``applied``). Documents of one files
+partition reach a given key in offset order, so an event whose document offset is not
+above the mark was already counted in that value: after a crash, a rebalance or a
+replay it is skipped, key by key. The mark travels in the same changelog record as the
+counts, so the two are always restored together.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from streams.models import CommenterEvent, MentionEvent
+from streams.models import CommenterEvent, MentionEvent, Source
 
 Json = dict[str, Any]
 _KEY_TIME = "%Y-%m-%dT%H:%M:%SZ"
@@ -38,6 +45,19 @@ def bucket_key(actor: str, start: datetime) -> str:
     return f"{actor}@{format_time(start)}"
 
 
+def already_applied(value: Json | None, source: Source) -> bool:
+    """True when the document at ``source`` was already counted in ``value``."""
+    if not value:
+        return False
+    mark: int = value.get("applied", {}).get(str(source.partition), -1)
+    return mark >= source.offset
+
+
+def _marked(value: Json, source: Source) -> Json:
+    value["applied"] = {**value.get("applied", {}), str(source.partition): source.offset}
+    return value
+
+
 def new_total(mention: MentionEvent) -> Json:
     """An empty totals record for the actor of ``mention``."""
     return {
@@ -54,13 +74,16 @@ def new_total(mention: MentionEvent) -> Json:
 
 def apply_mention(
     total: Json | None, mention: MentionEvent, retention: timedelta
-) -> tuple[Json, list[str]]:
+) -> tuple[Json, list[str]] | None:
     """Add one document's mentions of an actor to its totals.
 
     Returns the new totals and the bucket starts that fell out of the retention period
-    (measured back from the actor's newest bucket), for the caller to delete.
+    (measured back from the actor's newest bucket), for the caller to delete; None when
+    this document was already counted.
     """
-    record = dict(total) if total else new_total(mention)
+    if already_applied(total, mention.source):
+        return None
+    record = _marked(dict(total) if total else new_total(mention), mention.source)
     record["name"] = mention.name
     record["type"] = mention.type
     record["article_mentions"] += mention.article_mentions
@@ -77,14 +100,22 @@ def apply_mention(
     return record, [start for start in ordered if start <= horizon]
 
 
-def add_to_bucket(value: Json | None, mentions: int, articles: int, comments: int) -> Json:
-    """One bucket's counts after adding a document's share."""
+def add_to_bucket(
+    value: Json | None, source: Source, mentions: int, articles: int, comments: int
+) -> Json | None:
+    """One bucket's counts after adding a document's share; None if already counted."""
+    if already_applied(value, source):
+        return None
     current = value or {"mentions": 0, "articles": 0, "comments": 0}
-    return {
-        "mentions": current["mentions"] + mentions,
-        "articles": current["articles"] + articles,
-        "comments": current["comments"] + comments,
-    }
+    return _marked(
+        {
+            "mentions": current["mentions"] + mentions,
+            "articles": current["articles"] + articles,
+            "comments": current["comments"] + comments,
+            "applied": current.get("applied", {}),
+        },
+        source,
+    )
 
 
 def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[datetime, datetime]:
@@ -105,8 +136,10 @@ def sum_window(
     return total
 
 
-def apply_commenter(record: Json | None, activity: CommenterEvent) -> Json:
-    """Add one document's activity of a commenter to its record."""
+def apply_commenter(record: Json | None, activity: CommenterEvent) -> Json | None:
+    """Add one document's activity of a commenter to its record; None if already counted."""
+    if already_applied(record, activity.source):
+        return None
     current: Json = dict(record) if record else {
         "commenter": activity.commenter,
         "name": activity.name,
@@ -127,4 +160,4 @@ def apply_commenter(record: Json | None, activity: CommenterEvent) -> Json:
         posted = format_time(activity.last_posted_at)
         if current["last_posted_at"] is None or posted > current["last_posted_at"]:
             current["last_posted_at"] = posted
-    return current
+    return _marked(current, activity.source)

@@ -10,6 +10,7 @@ from agents.counting import (
     apply_commenter,
     apply_mention,
     bucket_key,
+    format_time,
     parse_time,
     sum_window,
     window_of,
@@ -28,14 +29,27 @@ async def count_actors(stream: Any) -> None:
     retention = timedelta(hours=settings.retention_hours)
     async for mention in stream:
         if not isinstance(mention, MentionEvent):
-            continue  # only this worker writes the internal topic; nothing to report
-        total, expired = apply_mention(actor_totals.get(mention.actor), mention, retention)
+            continue  # only newswire writes this internal topic; nothing to report
+        previous = actor_totals.get(mention.actor)
+        applied = apply_mention(previous, mention, retention)
+        total = applied[0] if applied is not None else previous
+        assert total is not None  # "already applied" implies a stored value
+        live = set(total["buckets"])
+        # Buckets first, totals last: a crash in between is repaired on replay, since
+        # each value skips the documents it already holds.
         for bucket in mention.buckets:
             key = bucket_key(mention.actor, bucket.start)
-            actor_buckets[key] = add_to_bucket(
-                actor_buckets.get(key), bucket.mentions, bucket.articles, bucket.comments
+            if format_time(bucket.start) not in live:
+                continue  # older than the retention period
+            updated = add_to_bucket(
+                actor_buckets.get(key), mention.source,
+                bucket.mentions, bucket.articles, bucket.comments,
             )
-        for old in expired:
+            if updated is not None:
+                actor_buckets[key] = updated
+        if applied is None:
+            continue  # a replayed document: nothing changed, nothing to emit
+        for old in applied[1]:
             actor_buckets.pop(f"{mention.actor}@{old}", None)
         actor_totals[mention.actor] = total
         newest = max(bucket.start for bucket in mention.buckets)
@@ -71,6 +85,6 @@ async def count_commenters(stream: Any) -> None:
     """Update each commenter's activity record."""
     async for activity in stream:
         if isinstance(activity, CommenterEvent):
-            commenters[activity.commenter] = apply_commenter(
-                commenters.get(activity.commenter), activity
-            )
+            record = apply_commenter(commenters.get(activity.commenter), activity)
+            if record is not None:
+                commenters[activity.commenter] = record

@@ -7,7 +7,7 @@ from typing import Any
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.app import app
-from streams.models import FileEvent, Malformed, RejectedEvent, utcnow
+from streams.models import FileEvent, Malformed, RejectedEvent, Source, utcnow
 from streams.settings import get_settings
 from streams.tables import documents
 from streams.topics import (
@@ -25,15 +25,21 @@ async def parse_documents(stream: Any) -> None:
     """Parse each new document once; a doc_id already counted is reported, not recounted."""
     settings = get_settings()
     gazetteer = default_gazetteer()
-    async for event in stream:
+    async for record in stream.events():
+        event = record.value
+        source = Source(partition=record.message.partition, offset=record.message.offset)
         if isinstance(event, Malformed):
             await reject(None, None, "malformed_event", f"not a files event: {event.error}")
             continue
         if not isinstance(event, FileEvent):
             await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
             continue
-        if documents.get(event.doc_id) is not None:
-            first = documents[event.doc_id]
+        # A doc_id always lands on the same files partition (it is the key), so the
+        # offset tells a new drop of the same text (reported, not counted) from a replay
+        # of the same event after a failure (processed again; counting skips what it
+        # already holds, see agents.counting).
+        first = documents.get(event.doc_id)
+        if first is not None and first.get("offset") != source.offset:
             await reject(
                 event.source_path,
                 event.doc_id,
@@ -42,12 +48,15 @@ async def parse_documents(stream: Any) -> None:
             )
             continue
         try:
-            result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds)
+            result = enrich(
+                event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source
+            )
         except Exception as exc:  # a parser bug must not stop the stream
             await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
             continue
         documents[event.doc_id] = {
             "source_path": event.source_path,
+            "offset": source.offset,
             "processed_at": result.article.processed_at.isoformat(),
         }
         await articles_topic.send(key=event.doc_id, value=result.article)

@@ -23,8 +23,12 @@ from streams.models import (
     FileEvent,
     MentionEvent,
     QuoteRef,
+    Source,
     utcnow,
 )
+
+# Offline parsing (newswire parse / eval) has no position in newswire.files.
+NO_SOURCE = Source(partition=-1, offset=-1)
 
 # An event time this far after the file arrived is a misparse, not the future.
 _FUTURE_SLACK = timedelta(days=1)
@@ -52,8 +56,13 @@ def enrich(
     *,
     bucket_seconds: int = 3600,
     now: datetime | None = None,
+    source: Source = NO_SOURCE,
 ) -> Enriched:
-    """Parse a file's text, recognise actors, and build its events."""
+    """Parse a file's text, recognise actors, and build its events.
+
+    ``source`` is the files event's position, carried by the internal events so that
+    counting stays exact when a document is processed again after a failure.
+    """
     processed_at = now or utcnow()
     document = parse_document(file.text)
     article = document.article
@@ -105,12 +114,13 @@ def enrich(
         [(_event_time(c.posted_at, file.received_at, article_time), counts)
          for c, counts in zip(document.comments, comment_counts, strict=True)],
         bucket_seconds,
+        source,
     )
     return Enriched(
         article=article_event,
         comments=comment_events,
         mentions=mentions,
-        commenters=_commenters(file.doc_id, document.comments),
+        commenters=_commenters(file.doc_id, source, document.comments),
     )
 
 
@@ -148,6 +158,7 @@ def _mentions(
     article_time: datetime,
     comments: Iterable[tuple[datetime, Mapping[str, int]]],
     bucket_seconds: int,
+    source: Source,
 ) -> list[MentionEvent]:
     """One event per actor the document mentions, its counts split into buckets."""
     buckets: dict[str, dict[datetime, list[int]]] = defaultdict(dict)
@@ -176,6 +187,7 @@ def _mentions(
         events.append(
             MentionEvent(
                 doc_id=file.doc_id,
+                source=source,
                 actor=actor.id,
                 name=actor.name,
                 type=actor.type,
@@ -202,7 +214,9 @@ class _Activity:
     last: datetime | None = None
 
 
-def _commenters(doc_id: str, comments: Iterable[Comment]) -> list[CommenterEvent]:
+def _commenters(
+    doc_id: str, source: Source, comments: Iterable[Comment]
+) -> list[CommenterEvent]:
     """Per-commenter activity in one thread: comments written, replies received, scores."""
     authors: dict[str, str] = {}
     activity: dict[str, _Activity] = {}
@@ -221,6 +235,7 @@ def _commenters(doc_id: str, comments: Iterable[Comment]) -> list[CommenterEvent
     return [
         CommenterEvent(
             doc_id=doc_id,
+            source=source,
             commenter=key,
             name=record.name,
             handle=record.handle,

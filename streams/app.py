@@ -40,11 +40,20 @@ def create_app(settings: Settings) -> faust.App:
         value_serializer="orjson",
         producer_acks=-1,
         producer_linger=0.005,
+        # A files event carries a whole document's text.
+        producer_max_request_size=settings.max_file_bytes * 2 + 64 * 1024,
         consumer_auto_offset_reset="earliest",
         broker_rebalance_timeout=settings.rebalance_timeout,
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         broker_commit_interval=1.0,
+        # At-least-once delivery, exactly-once counting: every table value carries the
+        # position of the last document it counted (agents.counting), so a document
+        # processed again after a crash or rebalance changes nothing. Faust's
+        # exactly_once mode is not used: its transactional producers are chosen by
+        # destination partition, which fails when an agent re-keys events to a
+        # partition another worker owns ("No transaction producer found").
+        processing_guarantee="at_least_once",
         # One copy of each table partition per worker: a local listing then holds
         # only the keys this worker owns, and the web view merges workers' listings.
         table_standby_replicas=0,
@@ -57,7 +66,6 @@ def create_app(settings: Settings) -> faust.App:
         web_transport="tcp://",
         logging_config=None,
         timezone=None,
-        stream_wait_empty=False,
         worker_redirect_stdouts=False,
         web_cors_options=None,
         recovery_consistency_check=False,

@@ -56,26 +56,41 @@ def main() -> None:
 @main.command()
 @click.argument("inbox", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--broker", help="kafka://host:port of a running broker (default: embedded)")
+@click.option(
+    "--kafka", "use_kafka", is_flag=True,
+    help="Run a local Apache Kafka (JDK) with its data under NEWSWIRE_DATA_DIR (durable)",
+)
 @click.option("--web-port", type=int, help="Port of the web view (default 6066)")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
 def run(
-    inbox: Path | None, broker: str | None, web_port: int | None, data_dir: Path | None
+    inbox: Path | None,
+    broker: str | None,
+    use_kafka: bool,
+    web_port: int | None,
+    data_dir: Path | None,
 ) -> None:
     """Everything at once: broker (embedded unless configured), worker, watcher, web view."""
     _export(inbox=inbox, broker=broker, web_port=web_port, data_dir=data_dir)
     _setup_logging()
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    embedded = None
-    if settings.embedded:
+    if use_kafka and not settings.embedded:
+        raise click.UsageError("--kafka starts a local Apache Kafka; do not give a broker too")
+    local: Any = None
+    if use_kafka:
+        local = _local_kafka(settings)
+        local.start()
+        log.info("Apache Kafka at %s (data in %s)", local.url, local.data_dir)
+    elif settings.embedded:
         from streams.broker import EmbeddedBroker
 
-        embedded = EmbeddedBroker(
+        local = EmbeddedBroker(
             port=settings.embedded_port, log_file=settings.data_dir / "broker.log"
         )
-        embedded.start()
-        _export(broker=embedded.url)
-        log.info("embedded broker (memory only) at %s", embedded.url)
+        local.start()
+        log.info("embedded broker (memory only) at %s", local.url)
+    if local is not None:
+        _export(broker=local.url)
         settings = _settings()
     worker = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"], start_new_session=True
@@ -98,8 +113,8 @@ def run(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _terminate(worker, "worker")
-        if embedded is not None:
-            embedded.stop()
+        if local is not None:
+            local.stop()
         log.info("stopped")
 
 
@@ -210,20 +225,41 @@ async def _send(settings: Settings, files: list[Path]) -> None:
         raise SystemExit(1)
 
 
+def _local_kafka(settings: Settings, port: int | None = None) -> Any:
+    from streams.local_kafka import KafkaPrerequisiteError, LocalKafka, check_prerequisites
+
+    try:
+        check_prerequisites()
+    except KafkaPrerequisiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    return LocalKafka(
+        settings.data_dir / "kafka", port=port, partitions=settings.partitions
+    )
+
+
 @main.command()
-@click.option("--port", type=int, default=None, help="Port (default 9092)")
-def broker(port: int | None) -> None:
-    """The embedded broker alone (memory only), until Ctrl-C."""
+@click.option("--kafka", "use_kafka", is_flag=True,
+              help="A local single-node Apache Kafka (JDK) with its data under NEWSWIRE_DATA_DIR")
+@click.option("--port", type=int, default=None, help="Port (default 9092; --kafka: kept)")
+def broker(use_kafka: bool, port: int | None) -> None:
+    """The embedded broker alone (memory only), or Apache Kafka with --kafka, until Ctrl-C."""
     from streams.broker import EmbeddedBroker
     from streams.settings import DEFAULT_EMBEDDED_PORT
 
     _setup_logging()
     settings = _settings()
-    embedded = EmbeddedBroker(port=port or settings.embedded_port or DEFAULT_EMBEDDED_PORT)
-    embedded.start()
-    click.echo(f"embedded broker (memory only) at {embedded.url}; Ctrl-C stops it")
+    server: Any
+    if use_kafka:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        server = _local_kafka(settings, port)
+        kind = f"Apache Kafka (data in {server.data_dir})"
+    else:
+        server = EmbeddedBroker(port=port or settings.embedded_port or DEFAULT_EMBEDDED_PORT)
+        kind = "embedded broker (memory only)"
+    server.start()
+    click.echo(f"{kind} at {server.url}; Ctrl-C stops it")
     _wait_for_signal()
-    embedded.stop()
+    server.stop()
 
 
 def _wait_for_signal() -> None:

@@ -573,6 +573,10 @@ class LocalKafka:
             "share.coordinator.state.topic.min.isr": "1",
             # No point waiting for more members to join a group on a dev/test broker.
             "group.initial.rebalance.delay.ms": "0",
+            # Room for a whole document in one message (newswire's file limit is 8 MiB
+            # by default, and an event carries the decoded text).
+            "message.max.bytes": str(32 * 1024 * 1024),
+            "replica.fetch.max.bytes": str(32 * 1024 * 1024),
         }
         path = self.data_dir / "server.properties"
         lines = ["# Written by streams/local_kafka.py at every start; edits are lost."]

@@ -134,6 +134,17 @@ class BucketCount(Event):
     comments: int = 0
 
 
+class Source(Event):
+    """Where in ``newswire.files`` the document behind an internal event was read.
+
+    Replaying a files event yields the same position; the counting agents use it to
+    apply each document's share to each table key exactly once.
+    """
+
+    partition: int
+    offset: int
+
+
 class MentionEvent(Event):
     """Internal ``newswire.mentions``: one per (document, actor). Key: actor id.
 
@@ -142,6 +153,7 @@ class MentionEvent(Event):
     """
 
     doc_id: str
+    source: Source
     actor: str
     name: str
     type: ActorType
@@ -156,6 +168,7 @@ class CommenterEvent(Event):
     """Internal ``newswire.commenter-activity``: one per (document, commenter). Key: commenter."""
 
     doc_id: str
+    source: Source
     commenter: str = Field(description="Normalised key of the commenter")
     name: str
     handle: str | None

@@ -108,16 +108,16 @@ class Sender:
         self._producer = producer
 
     async def _ensure_topics(self, options: dict[str, Any]) -> None:
-        """Create the topics the watcher writes, with the configured partition count.
+        """Create newswire's topics with the configured partition count, if missing.
 
-        The worker creates every topic too; whoever starts first must not leave it to
-        the broker's auto-creation, which would give one partition.
+        Whoever starts first must not leave it to the broker's auto-creation, which
+        gives one partition (and a consumer that subscribed before never sees it).
         """
         admin = AIOKafkaAdminClient(**options)
         await admin.start()
         try:
             existing = set(await admin.list_topics())
-            missing = [t for t in (self.files_topic, self.rejected_topic) if t not in existing]
+            missing = [t for t in self.settings.all_topics() if t not in existing]
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(

@@ -10,6 +10,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDED_PORT = 9092
+TOPICS = (
+    "files", "articles", "comments", "actor-counts", "rejected", "mentions",
+    "commenter-activity",
+)
 AfterSend = Literal["leave", "move", "delete"]
 
 
@@ -109,6 +113,10 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         """Full topic name for a short name such as ``articles``."""
         return f"{self.topic_prefix}{name}"
+
+    def all_topics(self) -> list[str]:
+        """Every topic newswire reads or writes (public and internal)."""
+        return [self.topic(name) for name in TOPICS]
 
 
 @lru_cache(maxsize=1)

@@ -1,9 +1,9 @@
 """Read-only web view on Faust's web server: dashboard, actors, commenters, health.
 
-Lists are answered from every worker: a worker lists the keys of the partitions it owns
-(``?scope=local``) and, unless asked for its local part only, merges the local parts of
-the other workers it finds in the partition assignor's table metadata. A single actor is
-answered by the worker that owns its key (Faust table routing).
+Any worker gives the whole truth. Lists: a worker lists the keys of the partitions it
+owns (``?scope=local``) and merges the local parts of the other workers it finds in the
+partition assignor's table metadata. A single actor: answered by the worker that owns
+its key's partition (table routing on the same metadata).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from agents.counting import format_time, parse_time, sum_window, window_of
 from streams.app import app
 from streams.settings import get_settings
 from streams.tables import actor_buckets, actor_totals, commenters
-from streams.topics import commenters_topic, mentions_topic
 
 log = logging.getLogger("newswire.views")
 _settings = get_settings()
@@ -40,20 +39,42 @@ def _json(view: View, data: Any, status: int = 200) -> Response:
     )
 
 
-def _owned(topic_name: str) -> set[int]:
-    """Partitions of ``topic_name`` this worker actively owns."""
-    return {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == topic_name}
+def _me() -> str:
+    return str(app.conf.canonical_url).rstrip("/")
 
 
-def _partition_of(key: str, partitions: int) -> int:
-    """The partition Kafka's default partitioner gives a key (as the producer does)."""
-    return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+def _partition(table: Any, key: str) -> int:
+    """The changelog partition of a table key: Kafka's default partitioner on the key as
+    Faust serialises it (the same hash the producer and Faust's router use)."""
+    raw = table.changelog_topic.prepare_key(key, None)[0]
+    return int(murmur2(raw) & 0x7FFFFFFF) % _settings.partitions
 
 
-def _local_items(table: Any, topic: Any) -> Iterable[tuple[str, Any]]:
-    owned = _owned(topic.get_topic_name())
+def _owner(table: Any, key: str) -> str:
+    """URL of the worker that owns ``key``, from the partition assignor's table metadata.
+
+    Computed here rather than with ``app.router.key_store``, which needs the producer to
+    hold metadata for the changelog topic and fails until it has written to it.
+    """
+    partition = _partition(table, key)
+    changelog = table.changelog_topic.get_topic_name()
+    try:
+        hosts = app.router.table_metadata(table.name)
+    except KeyError:
+        hosts = {}
+    for url, topics in hosts.items():
+        if partition in topics.get(changelog, ()):
+            return str(url).rstrip("/")
+    return _me()  # no assignment known yet: answer from here
+
+
+def _local_items(table: Any) -> Iterable[tuple[str, Any]]:
+    """The table's keys this worker owns (it holds no standby copies, but may still hold
+    keys of partitions it lost in a rebalance)."""
+    changelog = table.changelog_topic.get_topic_name()
+    owned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == changelog}
     for key, value in list(table.items()):
-        if value is not None and _partition_of(str(key), _settings.partitions) in owned:
+        if value is not None and _partition(table, key) in owned:
             yield key, value
 
 
@@ -64,12 +85,11 @@ async def _gather(
     rows = local()
     if request.query.get("scope") == "local":
         return rows, []
-    me = str(app.conf.canonical_url).rstrip("/")
     try:
         hosts = [str(url).rstrip("/") for url in app.router.table_metadata(table.name)]
     except KeyError:
         hosts = []
-    peers = [host for host in hosts if host != me]
+    peers = [host for host in hosts if host != _me()]
     errors: list[str] = []
 
     async def fetch(host: str) -> list[dict[str, Any]]:
@@ -97,7 +117,7 @@ def _recent_buckets(actor: str, held: list[str]) -> dict[str, dict[str, int]]:
 
 def _local_actors() -> list[dict[str, Any]]:
     rows = []
-    for actor, total in _local_items(actor_totals, mentions_topic):
+    for actor, total in _local_items(actor_totals):
         rows.append(
             {
                 "id": actor,
@@ -188,13 +208,6 @@ def _actor_detail(actor_id: str) -> tuple[int, dict[str, Any]]:
     }
 
 
-@app.table_route(table=actor_totals, match_info="id")
-async def _owned_actor(view: View, request: Request) -> Response:
-    """Answered here when this worker owns the actor's partition, else by the owner."""
-    status, body = _actor_detail(request.match_info["id"])
-    return _json(view, body, status)
-
-
 @app.page("/actors/{id}")
 class ActorView(View):
     """GET /actors/{id}: one actor with its bucket history, from the worker that owns it."""
@@ -206,11 +219,27 @@ class ActorView(View):
                 {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
                 status=400,
             )
-        return await _owned_actor(self, request)
+        owner = _owner(actor_totals, id)
+        if owner == _me() or request.query.get("scope") == "local":
+            status, body = _actor_detail(id)
+            return _json(self, body, status)
+        # Table routing: the worker that owns the actor's partition answers.
+        try:
+            async with app.http_client.get(f"{owner}/actors/{id}?scope=local") as response:
+                payload = await response.read()
+                return self.bytes(
+                    payload, content_type="application/json", status=response.status
+                )
+        except (OSError, TimeoutError) as exc:
+            return _json(
+                self,
+                {"error": "owner_unreachable", "detail": f"{owner} owns {id}: {exc!r}"},
+                status=503,
+            )
 
 
 def _local_commenters() -> list[dict[str, Any]]:
-    return [dict(record) for _, record in _local_items(commenters, commenters_topic)]
+    return [dict(record) for _, record in _local_items(commenters)]
 
 
 @app.page("/commenters")

@@ -13,14 +13,20 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
+from agents.enrich import enrich
+from agents.extraction.actors import default_gazetteer
 from streams.broker import free_port
+from streams.ingest import read_document
+from streams.models import FileEvent
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -163,8 +169,8 @@ class Pipeline:
 
     def worker(self, name: str = "worker", web_port: int | None = None, **env: str) -> Worker:
         port = web_port or free_port()
-        proc = self.spawn(name, "worker", NEWSWIRE_WEB_PORT=str(port),
-                          NEWSWIRE_DATA_DIR=str(self.data_dir / name), **env)
+        env.setdefault("NEWSWIRE_DATA_DIR", str(self.data_dir / name))
+        proc = self.spawn(name, "worker", NEWSWIRE_WEB_PORT=str(port), **env)
         return Worker(proc, port)
 
     def watcher(self, name: str = "watcher", **env: str) -> Proc:
@@ -174,9 +180,9 @@ class Pipeline:
         return f"{self.prefix}{short}"
 
     def read(self, short: str, *, until: Callable[[list[dict[str, Any]]], bool],
-             timeout: float = 60.0) -> list[dict[str, Any]]:
-        """Read a topic from the beginning until ``until(events)`` holds."""
-        return asyncio.run(read_topic(self.bootstrap, self.topic(short), until, timeout))
+             timeout: float = 60.0, linger: float = 0.0) -> list[dict[str, Any]]:
+        """Read a topic from the beginning until ``until(events)`` holds (then ``linger`` s)."""
+        return asyncio.run(read_topic(self.bootstrap, self.topic(short), until, timeout, linger))
 
     def logs(self) -> str:
         return "\n\n".join(f"===== {p.name} ({p.log})\n{p.tail()}" for p in self.procs)
@@ -216,11 +222,37 @@ class Worker:
     def totals(self) -> dict[str, int]:
         return {actor: row["mentions"] for actor, row in self.actors().items()}
 
+    def wait_totals(self, expected: dict[str, int], timeout: float, what: str) -> None:
+        """Wait until ``/actors`` reports exactly ``expected``; fail with the difference."""
+        seen: dict[str, int] = {}
+
+        def matches() -> bool:
+            nonlocal seen
+            seen = self.totals()
+            return seen == expected
+
+        try:
+            wait_for(matches, timeout, what)
+        except AssertionError:
+            diff = {k: (seen.get(k), expected.get(k)) for k in set(seen) | set(expected)
+                    if seen.get(k) != expected.get(k)}
+            raise AssertionError(
+                f"{what}: /actors differs from the truth (got, expected): {diff}"
+            ) from None
+
 
 async def read_topic(
-    bootstrap: str, topic: str, until: Callable[[list[dict[str, Any]]], bool], timeout: float
+    bootstrap: str,
+    topic: str,
+    until: Callable[[list[dict[str, Any]]], bool],
+    timeout: float,
+    linger: float = 0.0,
 ) -> list[dict[str, Any]]:
-    """Consume ``topic`` from the start (no group) until ``until`` holds or time runs out."""
+    """Consume ``topic`` from the start (no group) until ``until`` holds or time runs out.
+
+    ``linger`` keeps reading that long after the condition holds, so that events that
+    should not exist (duplicates) have a chance to show up.
+    """
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
         enable_auto_commit=False, metadata_max_age_ms=1000,
@@ -228,6 +260,7 @@ async def read_topic(
     await consumer.start()
     events: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
+    lingering = False
     try:
         while time.monotonic() < deadline:
             batches = await consumer.getmany(timeout_ms=300)
@@ -237,8 +270,13 @@ async def read_topic(
                     event["_key"] = record.key.decode() if record.key else None
                     event["_seen_at"] = time.time()
                     events.append(event)
-            if until(events):
-                return events
+            if not lingering and until(events):
+                if linger <= 0:
+                    return events
+                lingering = True
+                deadline = time.monotonic() + linger
+        if until(events):
+            return events
     finally:
         await consumer.stop()
     raise AssertionError(f"{topic}: condition not met in {timeout:.0f} s; got {len(events)} events")
@@ -257,3 +295,35 @@ def copy_into(inbox: Path, files: list[Path], names: Iterator[str] | None = None
         tmp.rename(target)
         dropped.append(target)
     return dropped
+
+
+def truth(files: list[Path]) -> tuple[Counter[str], int, set[str]]:
+    """Per-actor mentions, comment count and doc ids the pipeline must report for ``files``.
+
+    Computed by the same pure functions the worker calls, deduplicated by content.
+    """
+    mentions, comments, seen, _ = truth_with_buckets(files)
+    return mentions, comments, seen
+
+
+def truth_with_buckets(
+    files: list[Path],
+) -> tuple[Counter[str], int, set[str], dict[str, Counter[datetime]]]:
+    """:func:`truth`, plus each actor's mentions per event-time bucket."""
+    mentions: Counter[str] = Counter()
+    buckets: dict[str, Counter[datetime]] = {}
+    comments = 0
+    seen: set[str] = set()
+    for path in files:
+        event = read_document(path, max_bytes=1 << 26)
+        assert isinstance(event, FileEvent), event
+        if event.doc_id in seen:
+            continue
+        seen.add(event.doc_id)
+        result = enrich(event, default_gazetteer())
+        comments += len(result.comments)
+        for mention in result.mentions:
+            mentions[mention.actor] += mention.article_mentions + mention.comment_mentions
+            for bucket in mention.buckets:
+                buckets.setdefault(mention.actor, Counter())[bucket.start] += bucket.mentions
+    return mentions, comments, seen, buckets

@@ -25,6 +25,7 @@ from streams.models import (
     Malformed,
     MentionEvent,
     RejectedEvent,
+    Source,
 )
 from streams.tables import actor_buckets, actor_totals, commenters
 from streams.tables import documents as documents_table
@@ -119,6 +120,18 @@ async def test_same_document_twice_is_a_duplicate_rejection(
     assert (rejected.reason, key) == ("duplicate", "/inbox/copy.txt")
 
 
+async def test_replayed_files_event_is_processed_again_for_idempotent_counting(
+    faust_app: Any, outputs: dict[str, Recorder]
+) -> None:
+    async with documents.parse_documents.test_context() as agent:
+        for _ in range(2):  # the same event at the same position, as after a crash
+            agent.sent_offset = 5
+            await agent.put(file_event(), key="k", partition=0)
+    assert outputs["rejected_topic"].sent == []
+    sources = {m.source for _, m in outputs["mentions_topic"].sent}
+    assert sources == {Source(partition=0, offset=5)}
+
+
 async def test_malformed_event_is_rejected_not_crashed(
     faust_app: Any, outputs: dict[str, Recorder]
 ) -> None:
@@ -134,13 +147,15 @@ async def test_count_actors_updates_tables_and_emits_counts(
 ) -> None:
     at = datetime(2021, 12, 10, 11, tzinfo=UTC)
     event = MentionEvent(
-        doc_id="d1", actor="nato", name="NATO", type="organization", article_mentions=2,
-        comment_mentions=1, article=True, comments=1,
+        doc_id="d1", source=Source(partition=0, offset=1), actor="nato", name="NATO",
+        type="organization", article_mentions=2, comment_mentions=1, article=True, comments=1,
         buckets=[BucketCount(start=at, mentions=3, articles=1, comments=1)],
     )
     async with counts.count_actors.test_context() as agent:
         await agent.put(event, key="nato")
-        await agent.put(event.model_copy(update={"doc_id": "d2"}), key="nato")
+        await agent.put(event.model_copy(update={"doc_id": "d2", "source": Source(
+            partition=0, offset=2)}), key="nato")
+        await agent.put(event, key="nato")  # a replay after a failure: no change
     assert actor_totals["nato"]["article_mentions"] == 4
     assert actor_buckets["nato@2021-12-10T11:00:00Z"]["mentions"] == 6
     emitted = [value for _, value in outputs["actor_counts_topic"].sent]
@@ -152,10 +167,13 @@ async def test_count_actors_updates_tables_and_emits_counts(
 
 
 async def test_count_commenters_accumulates(faust_app: Any, outputs: dict[str, Recorder]) -> None:
-    event = CommenterEvent(doc_id="d1", commenter="bitter", name="Bitter", handle="Amer",
-                           comments=2, replies_received=1, score_sum=2, last_posted_at=None)
+    event = CommenterEvent(doc_id="d1", source=Source(partition=0, offset=1),
+                           commenter="bitter", name="Bitter", handle="Amer", comments=2,
+                           replies_received=1, score_sum=2, last_posted_at=None)
     async with counts.count_commenters.test_context() as agent:
         await agent.put(event, key="bitter")
-        await agent.put(event.model_copy(update={"doc_id": "d2"}), key="bitter")
+        await agent.put(event.model_copy(update={"doc_id": "d2", "source": Source(
+            partition=0, offset=2)}), key="bitter")
+        await agent.put(event, key="bitter")
     assert commenters["bitter"]["comments"] == 4
     assert commenters["bitter"]["replies_received"] == 2

@@ -10,15 +10,25 @@ Pure functions over two data files that users extend without touching code:
   ``non_mentions`` are phrases that contain an alias but name nothing we count
   ("Washington Post", "le bloc occidental", "accords de Minsk"): matching one hides
   the alias inside it.
-- ``roles.json``: role phrases ("le président russe") with the dated holders of the
-  office, plus the words that build appositions (``titles``: "M.", "le général") and
-  the qualifiers that move a role away from its current holder (``qualifiers_before``:
-  "ancien", "ex-", "vice-"; ``qualifiers_after``: "adjoint").
+- ``roles.json``: ``roles`` are offices, ``{"phrase", "variants", "holders": [{"actor",
+  "from", "to"}], "also"}``: the phrase and its variant wordings resolve to the holder
+  on the article's date (``from`` inclusive, ``to`` exclusive, null while in office),
+  with or without their article ("le président russe", "président russe"), and count
+  the actors named inside them ("le chef du Kremlin": russia) plus those in ``also``.
+  ``titles`` may stand between a role and a name in apposition ("M.", "le général");
+  ``former`` makes a role a past holder ("l'ancien président soviétique": the one past
+  holder of a vacant office); ``other_before`` and ``other_after`` make it someone
+  else ("le vice-ministre", "le secrétaire d'État adjoint", "de l'époque").
 
 Counting follows the "Actors" section of the design: one noun phrase is one mention,
 a role in apposition to a name counts once for the person, a state or organisation
 named inside a role phrase counts for itself as well, adjectives and demonyms never
-count, and matching ignores case and accents on whole words only.
+count, and matching ignores case and accents on whole words only. Where the design
+leaves a case open: outlets named after a place ("Washington Post") and "le bloc
+occidental" count for nothing; "l'Alliance" (with its article, in any case) and "le
+bloc" are NATO; "Bruxelles" counts for nothing (the EU, NATO or Belgium); a role right
+before a capitalised name stands for that name, known or not ("le président russe
+Ivan Petrov" is not Putin).
 
 How: every alias, role phrase and non-mention is compiled into one regular expression
 shaped as a trie (phrases sharing a prefix are factored, so the engine does not try
@@ -114,15 +124,35 @@ class Role(BaseModel):
         """The id of the office holder on ``day``, if the table knows one."""
         return next((h.actor for h in self.holders if h.holds_on(day)), None)
 
+    def former_holder(self, day: date) -> str | None:
+        """The one past holder of an office vacant on ``day`` ("l'ancien président soviétique").
+
+        None while someone holds it or when several did: "l'ancien président américain"
+        could be any of them.
+        """
+        if self.holder_on(day) is not None:
+            return None
+        past = {h.actor for h in self.holders if h.end is not None and h.end <= day}
+        return past.pop() if len(past) == 1 else None
+
 
 class RoleTable(BaseModel):
     """The contents of ``roles.json``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    titles: tuple[str, ...] = ()
-    qualifiers_before: tuple[str, ...] = ()
-    qualifiers_after: tuple[str, ...] = ()
+    titles: tuple[str, ...] = Field(
+        default=(), description='Words between a role and a name in apposition: "M."'
+    )
+    former: tuple[str, ...] = Field(
+        default=(), description='Before a role, make it a past holder: "ancien", "ex"'
+    )
+    other_before: tuple[str, ...] = Field(
+        default=(), description='Before a role, make it someone else: "vice", "futur"'
+    )
+    other_after: tuple[str, ...] = Field(
+        default=(), description='After a role, make it someone else: "adjoint", "de l\'époque"'
+    )
     roles: tuple[Role, ...] = ()
 
 
@@ -151,7 +181,8 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # pass of str.replace lets the regex start only after a space (a literal prefix that
 # the engine finds fast) instead of trying every position. Only characters that come
 # before a word are needed; the full stop is not one, as aliases contain it ("U.S.A.").
-_SEPARATORS = _APOSTROPHES + _DASHES + "\t\n\r\xa0\u2009\u202f" + '"([{«“„‹/'
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+_SEPARATORS = _APOSTROPHES + _DASHES + _WHITESPACE + '"([{«“„‹/'
 _TO_SPACE = str.maketrans(dict.fromkeys(_SEPARATORS, " "))
 _SPACES = re.compile(" +")
 
@@ -318,14 +349,21 @@ _URL_TOKEN = re.compile(
 _TOKEN_EDGE = "\"'«»“”‘’()[]{}<>,;:!?."
 
 
-def _in_url(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is part of a URL, domain or e-mail address."""
-    left, right = start, end
+_TOKEN_END = re.compile(r"\S*")
+
+
+def _token_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whitespace-delimited token around ``text[start:end]``."""
+    left = start
     while left > 0 and not text[left - 1].isspace():
         left -= 1
-    while right < len(text) and not text[right].isspace():
-        right += 1
-    token = text[left:right].strip(_TOKEN_EDGE)
+    match = _TOKEN_END.match(text, end)
+    return left, match.end() if match else end
+
+
+def _is_url(token: str) -> bool:
+    """Whether a whitespace-delimited token is a URL, a domain or an e-mail address."""
+    token = token.strip(_TOKEN_EDGE)
     return bool(token) and _URL_TOKEN.fullmatch(token) is not None
 
 
@@ -358,7 +396,11 @@ _ARTICLE = re.compile(r"(?:l[ae]s?|du|aux?|des)[^\S\n]|l" + _APOS_UNIT)
 
 
 class Gazetteer:
-    """The known actors and role phrases, compiled for fast extraction."""
+    """The known actors and role phrases, compiled for fast extraction.
+
+    Raises ValueError on inconsistent data: an id twice, one spelling for two meanings,
+    a role naming an unknown actor.
+    """
 
     def __init__(
         self,
@@ -384,8 +426,9 @@ class Gazetteer:
         self._cache: dict[str, _Entry] = {}
 
         titles = _alternation(self._roles.titles)
-        before = _alternation(self._roles.qualifiers_before)
-        after = _alternation(self._roles.qualifiers_after)
+        former = _alternation(self._roles.former)
+        other = _alternation(self._roles.other_before)
+        before = _alternation(self._roles.former + self._roles.other_before)
         # What may stand between a role and the name it is in apposition to, on one
         # line: a comma, an opening parenthesis, titles ("M.", "le général"), initials.
         self._gap_after = re.compile(
@@ -399,9 +442,19 @@ class Gazetteer:
             rf"[^\S\n]*[,(][^\S\n]*(?:l{_APOS_UNIT}|la[^\S\n]+|le[^\S\n]+)?"
             rf"(?:(?:{before})[^\S\n]*-?[^\S\n]*)?"
         )
-        self._qualified_before = re.compile(rf"(?<!\w)(?:{before})[^\S\n]*-?[^\S\n]*$")
-        self._qualified_after = re.compile(rf"[^\S\n]*,?[^\S\n]*(?:{after})(?!\w)")
+        # A qualifier stands between the article and the noun ("l'ancien président"),
+        # so these only apply to a role found without its article.
+        self._former = re.compile(rf"(?<!\w)(?:{former})[^\S\n]*-?[^\S\n]*$")
+        self._other_before = re.compile(rf"(?<!\w)(?:{other})[^\S\n]*-?[^\S\n]*$")
+        self._other_after = re.compile(
+            rf"[^\S\n]*+,?[^\S\n]*+(?:{_alternation(self._roles.other_after)})(?!\w)"
+        )
         self._word = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+    def _is_name(self, text: str, at: int) -> bool:
+        """Whether a capitalised word (not all capitals: a headline) starts at ``at``."""
+        word = self._word.match(text, at)
+        return word is not None and word.group()[0].isupper() and not word.group().isupper()
 
     # -- construction
 
@@ -524,6 +577,7 @@ class Gazetteer:
         hits = []
         cache = self._cache
         last = len(text) - 1
+        token = (0, 0, False)  # the last token checked for a URL: span, and whether it is
         for match in self._regex.finditer(" " + _spaced(lowered)):
             found = match.group(1)
             entry = cache.get(found)
@@ -536,12 +590,16 @@ class Gazetteer:
             if entry.cased is not None and _shape(text[start:end]) not in entry.cased:
                 continue
             # Only a neighbour such as "." or "/" can make the phrase part of a URL
-            # ("kremlin.ru"); a full stop that ends a sentence cannot.
-            if (
-                (start and text[start - 1] in "./@")
-                or (end < last and text[end] in "./@" and not text[end + 1].isspace())
-            ) and _in_url(text, start, end):
-                continue
+            # ("kremlin.ru"); a full stop that ends a sentence cannot. The last token
+            # looked at is remembered, so a long one is scanned once, not once a hit.
+            if (start and text[start - 1] in "./@") or (
+                end < last and text[end] in "./@" and not text[end + 1].isspace()
+            ):
+                if not token[0] <= start < token[1]:
+                    left, right = _token_span(text, start, end)
+                    token = (left, right, _is_url(text[left:right]))
+                if token[2]:
+                    continue
             hits.append(_Hit(start, end, entry))
         return hits
 
@@ -552,34 +610,25 @@ class Gazetteer:
         hit = hits[index]
         role, holders = hit.entry.role, hit.entry.holders
         assert role is not None
-        nxt = hits[index + 1] if index + 1 < len(hits) else None
         gap = self._gap_after.match(lowered, hit.end)
         assert gap is not None  # every part of it is optional
         after = gap.end()
+        nxt = hits[index + 1] if index + 1 < len(hits) else None
+        named = nxt.entry if nxt is not None and nxt.start == after else None
         if gap.group("comma"):
             # "le secrétaire à la Défense, le général Lloyd Austin" is one person only if
             # the name is one of the office's holders; otherwise a new clause names
             # someone else ("selon le président américain, Poutine ...").
-            if nxt is not None and nxt.start == after and nxt.entry.actor in holders:
+            if named is not None and named.actor in holders:
                 return None
-        else:
-            # "le président russe Vladimir Poutine", "(le président russe Vladimir –
-            # ndlr.) Poutine", "le président russe Ivan Petrov": a capitalised name right
-            # after the role is the person it describes; the name counts (if known), the
-            # role does not. A capitalised place ("... américain Washington") is no name.
-            word = self._word.match(text, after)
-            if (
-                word is not None
-                and word.group()[0].isupper()
-                and not word.group().isupper()
-                and not (
-                    nxt is not None
-                    and nxt.start == after
-                    and nxt.entry.actor is not None
-                    and not nxt.entry.person
-                )
-            ):
-                return None
+        elif named is not None and named.actor is not None:
+            if named.person:
+                return None  # "le président russe Vladimir Poutine", "... M. Poutine"
+        elif self._is_name(text, after):
+            # "(le président russe Vladimir – ndlr.) Poutine", "le président russe Ivan
+            # Petrov": a capitalised name right after the role is the person it
+            # describes; the name counts if it is known, the role does not.
+            return None
         prev = hits[index - 1] if index else None
         if (
             prev is not None
@@ -588,15 +637,14 @@ class Gazetteer:
             and self._gap_before.fullmatch(lowered, prev.end, hit.start)
         ):
             return None  # "Jens Stoltenberg, le secrétaire général de l'OTAN"
-        if not _ARTICLE.match(lowered, hit.start) and self._qualified_before.search(
-            lowered, max(0, hit.start - 24), hit.start
-        ):
-            # "l'ancien président américain", "le vice-ministre russe ...": a qualifier
-            # stands between the article and the noun, so it only applies to a role found
-            # without its article ("mardi dernier le président russe" stays current).
-            return None
-        if self._qualified_after.match(lowered, hit.end):
-            return None  # "le secrétaire d'État américain adjoint"
+        if self._other_after.match(lowered, hit.end):
+            return None  # "le secrétaire d'État adjoint", "... américain de l'époque"
+        if not _ARTICLE.match(lowered, hit.start):  # "mardi dernier le président russe"
+            window = max(0, hit.start - 24), hit.start
+            if self._former.search(lowered, *window):
+                return role.former_holder(day)  # "l'ancien président soviétique"
+            if self._other_before.search(lowered, *window):
+                return None  # "le vice-ministre russe des Affaires étrangères"
         return role.holder_on(day)
 
 

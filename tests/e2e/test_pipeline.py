@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import statistics
 import time
-from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agents.enrich import enrich
-from agents.extraction.actors import default_gazetteer
-from streams.ingest import read_document
-from streams.models import FileEvent
-from tests.harness import SAMPLES, Pipeline, copy_into, get_json, get_status, wait_for
-
-
-def truth(files: list[Path]) -> tuple[Counter[str], int, set[str]]:
-    """Per-actor mentions, comment count and doc ids the pipeline must report for ``files``.
-
-    Computed by the same pure functions the worker calls, deduplicated by content.
-    """
-    mentions, comments, seen, _ = truth_with_buckets(files)
-    return mentions, comments, seen
-
-
-def truth_with_buckets(
-    files: list[Path],
-) -> tuple[Counter[str], int, set[str], dict[str, Counter[datetime]]]:
-    """:func:`truth`, plus each actor's mentions per event-time bucket."""
-    mentions: Counter[str] = Counter()
-    buckets: dict[str, Counter[datetime]] = {}
-    comments = 0
-    seen: set[str] = set()
-    for path in files:
-        event = read_document(path, max_bytes=1 << 26)
-        assert isinstance(event, FileEvent), event
-        if event.doc_id in seen:
-            continue
-        seen.add(event.doc_id)
-        result = enrich(event, default_gazetteer())
-        comments += len(result.comments)
-        for mention in result.mentions:
-            mentions[mention.actor] += mention.article_mentions + mention.comment_mentions
-            for bucket in mention.buckets:
-                buckets.setdefault(mention.actor, Counter())[bucket.start] += bucket.mentions
-    return mentions, comments, seen, buckets
+from tests.harness import (
+    SAMPLES,
+    Pipeline,
+    copy_into,
+    get_json,
+    get_status,
+    read_topic,
+    truth,
+    truth_with_buckets,
+    wait_for,
+)
 
 
 def inputs(corpus: Path) -> list[Path]:
@@ -73,7 +48,7 @@ def test_dropped_files_become_events_and_counts(pipeline: Pipeline, corpus: Path
         copy_into(pipeline.inbox, [path])
         time.sleep(0.2)
 
-    articles = pipeline.read("articles", until=lambda ev: len(ev) >= len(files))
+    articles = pipeline.read("articles", until=lambda ev: len(ev) >= len(files), linger=1.0)
     assert {a["doc_id"] for a in articles} == doc_ids
     assert len(articles) == len(files)  # one article per file, none twice
     for article in articles:
@@ -143,7 +118,7 @@ def test_same_text_under_another_name_counts_once(pipeline: Pipeline, corpus: Pa
     assert duplicate["doc_id"] and duplicate["stage"] == "process"
     time.sleep(2.0)
     assert worker.totals() == dict(expected)
-    articles = pipeline.read("articles", until=lambda ev: len(ev) >= 1, timeout=10)
+    articles = pipeline.read("articles", until=lambda ev: len(ev) >= 1, timeout=10, linger=2.0)
     assert len(articles) == 1
 
 
@@ -165,27 +140,46 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-@pytest.mark.e2e
-def test_run_restart_rebuilds_identical_counts(tmp_path: Path, corpus: Path) -> None:
-    """``newswire run`` on the embedded broker: stop it, start it, same counts (inbox replay)."""
+@pytest.mark.parametrize(
+    "mode",
+    [
+        pytest.param("embedded", marks=pytest.mark.e2e),
+        pytest.param("kafka", marks=pytest.mark.kafka),
+    ],
+)
+def test_run_stop_and_start_gives_identical_counts(
+    tmp_path: Path, corpus: Path, mode: str
+) -> None:
+    """``newswire run``: SIGTERM leaves no process behind; a restart gives the same counts.
+
+    Embedded: the memory-only broker is new, the inbox is replayed. ``--kafka``: the broker
+    keeps its data, nothing is sent or counted twice.
+    """
     from streams.broker import free_port
 
     deployment = Pipeline(broker_url="", root=tmp_path)
     files = inputs(corpus)
-    expected, _, _ = truth(files)
+    expected, _, doc_ids = truth(files)
     copy_into(deployment.inbox, files)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    args = ["run", str(deployment.inbox)] + (["--kafka"] if mode == "kafka" else [])
     try:
         for attempt in range(2):
-            run = deployment.spawn(f"run-{attempt}", "run", str(deployment.inbox),
-                                   embedded=True, NEWSWIRE_WEB_PORT=str(port))
-            totals = wait_for(
+            run = deployment.spawn(f"run-{attempt}", *args, embedded=True,
+                                   NEWSWIRE_WEB_PORT=str(port))
+            wait_for(
                 lambda: {r["id"]: r["mentions"] for r in get_json(f"{url}/actors")} == dict(
-                    expected), 120, f"run #{attempt + 1} to count the inbox")
-            assert totals
+                    expected), 180, f"run #{attempt + 1} to count the inbox")
             below = _descendants(run.pid)
             assert below, "run should have a broker and a worker below it"
+            if mode == "kafka":
+                state = json.loads((deployment.data_dir / "kafka" / "local-kafka.json").read_text())
+                bootstrap = f"127.0.0.1:{state['port']}"
+                articles = asyncio.run(read_topic(
+                    bootstrap, deployment.topic("articles"),
+                    lambda ev: len(ev) >= len(doc_ids), 30, linger=3.0))
+                assert sorted(a["doc_id"] for a in articles) == sorted(doc_ids)
             assert run.stop(timeout=60) == 0, run.tail()
             wait_for(lambda b=below: not any(Path(f"/proc/{p}").exists() for p in b), 30,
                      "no process left behind after SIGTERM")
