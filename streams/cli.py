@@ -95,18 +95,8 @@ def run(
     worker = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"], start_new_session=True
     )
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        url = f"http://{settings.web_host}:{settings.web_port}/"
-        click.echo(f"newswire dashboard: {url}  (inbox: {settings.inbox.resolve()})")
-        asyncio.run(_watch(settings, progress=True))
+        asyncio.run(_watch(settings, progress=True, worker=worker))
     except KeyboardInterrupt:
         pass
     finally:
@@ -133,24 +123,68 @@ def _terminate(process: subprocess.Popen[bytes], name: str, timeout: float = 30.
         process.wait()
 
 
-async def _watch(settings: Settings, progress: bool) -> None:
+async def _watch(
+    settings: Settings, progress: bool, worker: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Run the watcher until SIGINT/SIGTERM (or, under ``run``, until the worker exits)."""
     from streams.producer import BrokerUnavailable, Sender
     from streams.watcher import Watcher
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     sender = Sender(settings)
     try:
         await sender.start()
     except BrokerUnavailable as exc:
         raise click.ClickException(str(exc)) from None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    helpers = []
+    if worker is not None:
+        helpers = [
+            asyncio.create_task(_supervise(worker, stop)),
+            asyncio.create_task(_announce(settings, stop)),
+        ]
     try:
         watcher = Watcher(settings, sender, progress=progress and sys.stderr.isatty())
         await watcher.run(stop)
     finally:
+        for task in helpers:
+            task.cancel()
         await sender.stop()
+
+
+async def _supervise(worker: subprocess.Popen[bytes], stop: asyncio.Event) -> None:
+    """Stop everything if the worker dies: a pipeline without it counts nothing."""
+    while worker.poll() is None:
+        await asyncio.sleep(1.0)
+    log.error("the worker exited (code %s); stopping", worker.returncode)
+    stop.set()
+
+
+async def _announce(settings: Settings, stop: asyncio.Event) -> None:
+    """Print the dashboard URL once the worker's web view answers."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://{settings.web_host}:{settings.web_port}/"
+
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}health", timeout=2):
+                return True
+        except urllib.error.HTTPError:  # 503 while starting: it answers, good enough
+            return True
+        except OSError:
+            return False
+
+    while not stop.is_set() and not await asyncio.to_thread(ready):
+        await asyncio.sleep(0.5)
+    if not stop.is_set():
+        click.secho(
+            f"newswire dashboard: {url}  (inbox: {settings.inbox.resolve()}; Ctrl-C stops)",
+            bold=True,
+        )
 
 
 @main.command()

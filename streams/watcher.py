@@ -93,7 +93,8 @@ class Watcher:
 
     def __init__(self, settings: Settings, sender: Sender, *, progress: bool = False) -> None:
         self.settings = settings
-        self.inbox = settings.inbox
+        # Absolute: watchfiles reports absolute paths, compared with the inbox below.
+        self.inbox = settings.inbox.absolute()
         self.sender = sender
         self.progress = progress
         self.ledger: Ledger | None = None

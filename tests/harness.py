@@ -71,13 +71,14 @@ class Proc:
     args: list[str]
     env: dict[str, str]
     log: Path
+    cwd: Path = REPO
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Proc:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
+                stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.cwd,
             )
         return self
 
@@ -156,13 +157,15 @@ class Pipeline:
         return env
 
     def spawn(self, name: str, *args: str, embedded: bool = False, **env: str) -> Proc:
-        """Start ``newswire ARGS``; ``embedded`` leaves NEWSWIRE_BROKER unset."""
+        """Start ``newswire ARGS`` in the deployment's folder (relative paths work as a
+        user's would); ``embedded`` leaves NEWSWIRE_BROKER unset."""
         environment = self.env(**env)
         if embedded:
             environment.pop("NEWSWIRE_BROKER")
+        environment["PYTHONPATH"] = str(REPO)
         proc = Proc(
             name, [sys.executable, "-m", "streams.cli", *args], environment,
-            self.root / f"{name}.log",
+            self.root / f"{name}.log", cwd=self.root,
         )
         self.procs.append(proc)
         return proc.start()
@@ -174,7 +177,9 @@ class Pipeline:
         return Worker(proc, port)
 
     def watcher(self, name: str = "watcher", **env: str) -> Proc:
-        return self.spawn(name, "watch", str(self.inbox), **env)
+        # A relative inbox path, as a user types it.
+        env.setdefault("NEWSWIRE_INBOX", self.inbox.name)
+        return self.spawn(name, "watch", self.inbox.relative_to(self.root).as_posix(), **env)
 
     def topic(self, short: str) -> str:
         return f"{self.prefix}{short}"

@@ -163,7 +163,7 @@ def test_run_stop_and_start_gives_identical_counts(
     copy_into(deployment.inbox, files)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    args = ["run", str(deployment.inbox)] + (["--kafka"] if mode == "kafka" else [])
+    args = ["run", "inbox"] + (["--kafka"] if mode == "kafka" else [])
     try:
         for attempt in range(2):
             run = deployment.spawn(f"run-{attempt}", *args, embedded=True,
