@@ -135,8 +135,16 @@ async def _watch(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     sender = Sender(settings)
+    connecting = asyncio.create_task(sender.start())
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({connecting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not connecting.done():  # stopped while still waiting for the broker
+        connecting.cancel()
+        await asyncio.gather(connecting, return_exceptions=True)
+        return
+    stopped.cancel()
     try:
-        await sender.start()
+        connecting.result()
     except BrokerUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     helpers = []
@@ -194,7 +202,15 @@ async def _announce(settings: Settings, stop: asyncio.Event) -> None:
 def worker(broker: str | None, web_port: int | None, loglevel: str) -> None:
     """A Faust worker (the same as ``faust -A streams.app worker``)."""
     _export(broker=broker, web_port=web_port)
-    _settings().data_dir.mkdir(parents=True, exist_ok=True)
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _setup_logging(loglevel)
+    from streams.producer import BrokerUnavailable, wait_for_broker
+
+    try:  # one line per attempt here, rather than aiokafka's tracebacks inside Faust
+        asyncio.run(wait_for_broker(settings))
+    except BrokerUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     from streams.app import app
 
     sys.argv = ["newswire worker", "worker", "--loglevel", loglevel]

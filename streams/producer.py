@@ -48,6 +48,47 @@ def client_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+def _retrying(settings: Settings, wait: float) -> AsyncRetrying:
+    """Exponential backoff (0.5 s doubling up to 10 s), one warning line per failure."""
+    address = settings.bootstrap_servers
+    return AsyncRetrying(
+        stop=stop_after_delay(wait),
+        wait=wait_exponential(multiplier=0.5, max=10),
+        retry=retry_if_exception_type((KafkaError, OSError)),
+        before_sleep=lambda state: log.warning(
+            "broker %s not reachable (%s); retrying in %.1f s",
+            address,
+            type(state.outcome.exception()).__name__ if state.outcome else "?",
+            state.next_action.sleep if state.next_action else 0,
+        ),
+        reraise=True,
+    )
+
+
+async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
+    """Wait until the configured broker answers; its cluster id. Raises BrokerUnavailable."""
+    try:
+        async for attempt in _retrying(settings, wait):
+            with attempt:
+                return await _cluster_id(client_options(settings))
+    except (KafkaError, OSError) as exc:
+        raise BrokerUnavailable(
+            f"cannot reach the broker at {settings.bootstrap_servers}"
+            f" ({type(exc).__name__}); is it running?"
+        ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _cluster_id(options: dict[str, Any]) -> str:
+    client = AIOKafkaClient(**options)
+    try:
+        await client.bootstrap()
+        response = await client.send(client.get_random_node(), MetadataRequest([]))
+        return str(response.cluster_id or "unknown")
+    finally:
+        await client.close()
+
+
 class Sender:
     """An acks=all producer for files and rejections that knows the cluster it talks to."""
 
@@ -60,37 +101,19 @@ class Sender:
 
     async def start(self, wait: float = 300.0) -> None:
         """Connect, retrying with exponential backoff; one log line per failed attempt."""
-        address = self.settings.bootstrap_servers
-        retrying = AsyncRetrying(
-            stop=stop_after_delay(wait),
-            wait=wait_exponential(multiplier=0.5, max=10),
-            retry=retry_if_exception_type((KafkaError, OSError)),
-            before_sleep=lambda state: log.warning(
-                "broker %s not reachable (%s); retrying in %.1f s",
-                address,
-                type(state.outcome.exception()).__name__ if state.outcome else "?",
-                state.next_action.sleep if state.next_action else 0,
-            ),
-            reraise=True,
-        )
+        self.cluster_id = await wait_for_broker(self.settings, wait)
         try:
-            async for attempt in retrying:
+            async for attempt in _retrying(self.settings, wait):
                 with attempt:
                     await self._connect()
         except (KafkaError, OSError) as exc:
             raise BrokerUnavailable(
-                f"cannot reach the broker at {address} ({type(exc).__name__}); is it running?"
+                f"cannot reach the broker at {self.settings.bootstrap_servers}"
+                f" ({type(exc).__name__}); is it running?"
             ) from None
 
     async def _connect(self) -> None:
         options = client_options(self.settings)
-        client = AIOKafkaClient(**options)
-        try:
-            await client.bootstrap()
-            response = await client.send(client.get_random_node(), MetadataRequest([]))
-            self.cluster_id = str(response.cluster_id or "unknown")
-        finally:
-            await client.close()
         await self._ensure_topics(options)
         producer = AIOKafkaProducer(
             **options,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import shutil
 import sqlite3
 import stat
@@ -38,6 +39,8 @@ class Stamp:
 
     size: int
     mtime_ns: int
+    device: int = 0
+    inode: int = 0
 
 
 class Ledger:
@@ -77,6 +80,44 @@ def ledger_path(settings: Settings, cluster_id: str) -> Path:
     return settings.data_dir / "watcher" / f"ledger-{safe}.sqlite3"
 
 
+def open_for_writing() -> set[tuple[int, int]]:
+    """(device, inode) of the files some process holds open for writing.
+
+    Read from Linux's /proc (empty elsewhere, or for processes we may not inspect). A
+    writer that keeps its file open while it appends slowly is waited for, whatever the
+    pauses between its writes; one that closes the file between writes is caught by the
+    settle time only.
+    """
+    busy: set[tuple[int, int]] = set()
+    try:
+        processes = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return busy
+    for pid in processes:
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fdinfo")
+        except OSError:
+            continue
+        for fd in descriptors:
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as info:
+                    flags = int(_flags(info), 8)
+                if flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
+                    target = os.stat(f"/proc/{pid}/fd/{fd}")
+                    if stat.S_ISREG(target.st_mode):
+                        busy.add((target.st_dev, target.st_ino))
+            except (OSError, ValueError, IndexError):
+                continue
+    return busy
+
+
+def _flags(info: Iterable[str]) -> str:
+    for line in info:
+        if line.startswith("flags:"):
+            return line.split()[1]
+    raise ValueError("no flags line")
+
+
 def _stamp(path: Path) -> Stamp | None:
     """Size and mtime of a file (or a symlink itself); None for folders and vanished files."""
     try:
@@ -85,7 +126,7 @@ def _stamp(path: Path) -> Stamp | None:
         return None
     if stat.S_ISDIR(info.st_mode):
         return None
-    return Stamp(info.st_size, info.st_mtime_ns)
+    return Stamp(info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino)
 
 
 class Watcher:
@@ -176,6 +217,12 @@ class Watcher:
                     del self._pending[path]
                 else:
                     ready.append((path, stamp))
+        if ready:
+            busy = open_for_writing()
+            still_written = [(p, s) for p, s in ready if (s.device, s.inode) in busy]
+            for path, stamp in still_written:
+                self._pending[path] = (stamp, now)  # a writer still holds it open
+            ready = [(p, s) for p, s in ready if (s.device, s.inode) not in busy]
         done = 0
         for start in range(0, len(ready), _BATCH):
             done += await self._send(ready[start : start + _BATCH])
