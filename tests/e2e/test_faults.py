@@ -1,0 +1,106 @@
+"""Faults on Apache Kafka: processes killed with SIGKILL, the broker restarted, no broker.
+
+Counting must stay exact: every table value skips documents it already counted
+(agents.counting), and the watcher marks a file sent only after the broker's ack.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from streams.broker import free_port
+from tests.generated import write_articles
+from tests.harness import Pipeline, get_json, wait_for
+
+pytestmark = [pytest.mark.faults, pytest.mark.kafka]
+
+
+def check_windows(pipeline: Pipeline, url: str, truth: dict[str, int]) -> None:
+    """Every actor's buckets add up to its total (windows exact, not only totals)."""
+    for actor, mentions in truth.items():
+        history = get_json(f"{url}/actors/{actor}")["history"]
+        assert sum(bucket["mentions"] for bucket in history) == mentions, actor
+
+
+@pytest.mark.parametrize("kill_after", [60, 220, 420])
+def test_worker_killed_while_processing_500_documents_counts_exactly(
+    kafka_pipeline: Pipeline, kill_after: int
+) -> None:
+    p = kafka_pipeline
+    p.extra_env["NEWSWIRE_RETENTION_HOURS"] = str(24 * 365)
+    worker = p.worker("worker-1").ready()
+    p.watcher()
+    truth = dict(write_articles(p.inbox, 500, seed=kill_after))
+    p.read("articles", until=lambda ev: len(ev) >= kill_after, timeout=120)
+    worker.proc.signal(signal.SIGKILL)
+    assert worker.proc.process is not None
+    worker.proc.process.wait()
+
+    restarted = p.worker("worker-2", web_port=worker.port,
+                         NEWSWIRE_DATA_DIR=str(p.data_dir / "worker-1")).ready()
+    restarted.wait_totals(truth, 240, f"exact counts after SIGKILL at {kill_after}")
+    check_windows(p, restarted.url, truth)
+    time.sleep(3)  # nothing trickles in late
+    assert restarted.totals() == truth
+
+
+def test_watcher_killed_during_its_initial_scan_sends_every_file_once(
+    kafka_pipeline: Pipeline,
+) -> None:
+    p = kafka_pipeline
+    worker = p.worker().ready()
+    truth = dict(write_articles(p.inbox, 500, seed=3))
+    watcher = p.watcher("watcher-1")
+    p.read("files", until=lambda ev: len(ev) >= 150, timeout=120)
+    watcher.signal(signal.SIGKILL)
+    p.watcher("watcher-2")
+    articles = p.read("articles", until=lambda ev: len({a["doc_id"] for a in ev}) >= 500,
+                      timeout=240, linger=3.0)
+    assert len(articles) == 500, "every file reaches newswire.articles exactly once"
+    worker.wait_totals(truth, 120, "counts after the watcher's restart")
+
+
+def test_broker_restart_while_worker_and_watcher_run(tmp_path: Path) -> None:
+    """Stop Apache Kafka under a running pipeline, drop files, start it again."""
+    from streams.local_kafka import LocalKafka
+
+    kafka = LocalKafka(tmp_path / "kafka")
+    kafka.start()
+    p = Pipeline(broker_url=kafka.url, root=tmp_path / "deployment")
+    try:
+        worker = p.worker().ready()
+        watcher = p.watcher()
+        truth = write_articles(p.inbox, 40)
+        worker.wait_totals(dict(truth), 120, "counts before the outage")
+        kafka.stop()
+        truth += write_articles(p.inbox, 30, start=40)  # dropped during the outage
+        time.sleep(5)
+        assert worker.proc.alive() and watcher.alive()
+        kafka.start()
+        worker.wait_totals(dict(truth), 240, "counts after the broker came back")
+    except AssertionError:
+        print(p.logs(), kafka.log_tail())
+        raise
+    finally:
+        p.stop_all()
+        kafka.stop()
+
+
+@pytest.mark.parametrize("command", ["watch", "worker"])
+def test_no_broker_gives_one_clear_line_per_retry(tmp_path: Path, command: str) -> None:
+    p = Pipeline(broker_url=f"kafka://127.0.0.1:{free_port()}", root=tmp_path)
+    proc = p.spawn(command, command, *(["inbox"] if command == "watch" else []))
+    try:
+        wait_for(lambda: proc.tail().count("not reachable") >= 3, 30, "three retry lines")
+        out = proc.tail()
+        assert p.bootstrap in out, "the line names the address"
+        assert "Traceback" not in out
+        gaps = [line for line in out.splitlines() if "retrying in" in line]
+        assert "retrying in 0.5 s" in gaps[0] and "retrying in 2.0 s" in gaps[2]  # backoff
+    finally:
+        proc.stop(timeout=10)
+    assert not proc.alive()
