@@ -1,5 +1,8 @@
-"""Hostile and odd files through the real pipeline (Tansu): each yields correct events or
-one rejection with a stable reason, and the worker and watcher keep running."""
+"""Hostile and odd files through the real pipeline, on each broker: each yields correct
+events or one rejection with a stable reason, and the worker and watcher keep running.
+
+One deployment per broker serves every case of the module, as one long-running
+pipeline would: a case that crashed or blocked a process fails the cases after it."""
 
 from __future__ import annotations
 
@@ -19,9 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import Pipeline, Proc, Worker, wait_for
+from tests.harness import Pipeline, Proc, Worker, get_json, get_status, wait_for
 
-pytestmark = pytest.mark.e2e
 LIMIT = 4 * 1024 * 1024
 
 
@@ -82,15 +84,25 @@ class Deployment:
             assert not [e for e in events if e["source_path"].endswith(name)], (topic, name)
 
 
-@pytest.fixture(scope="module")
-def deployment(tansu_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    pipeline = Pipeline(broker_url=tansu_url, root=tmp_path_factory.mktemp("hostile"))
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("tansu", marks=pytest.mark.e2e),
+        pytest.param("kafka", marks=pytest.mark.kafka),
+    ],
+)
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    url = str(request.getfixturevalue(f"{request.param}_url"))
+    pipeline = Pipeline(broker_url=url, root=tmp_path_factory.mktemp("hostile"))
     pipeline.extra_env["NEWSWIRE_MAX_FILE_BYTES"] = str(LIMIT)
     worker = pipeline.worker().ready()
     watcher = pipeline.watcher()
     time.sleep(1.0)
     yield Deployment(pipeline, worker, watcher)
     pipeline.stop_all()
+    print(f"\n--- process logs of the {request.param} deployment ---\n{pipeline.logs()}")
 
 
 def drop(inbox: Path, name: str, data: bytes) -> Path:
@@ -305,3 +317,60 @@ def test_concurrent_drops_all_arrive(deployment: Deployment) -> None:
     for name in names:
         assert deployment.outcome(name)["_topic"] == "articles"
     deployment.alive()
+
+
+def test_web_view_is_read_only_and_refuses_odd_ids(deployment: Deployment) -> None:
+    import urllib.error
+    import urllib.request
+
+    base = deployment.worker.url
+    for path in ("/actors", "/actors/nato", "/commenters", "/"):
+        request = urllib.request.Request(f"{base}{path}", data=b"{}", method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status == 405, path
+    for odd in ("..%2F..%2Fetc%2Fpasswd", "%3Cscript%3E", "NATO", "a" * 300, "%00"):
+        assert get_status(f"{base}/actors/{odd}")[0] in (400, 404), odd
+    deployment.alive()
+
+
+def test_hostile_names_are_data_not_markup(deployment: Deployment) -> None:
+    script = "<script>alert(1)</script>"
+    thread = THREAD.replace("Bitter Офлайн Bitter", f"{script} Офлайн {script}").replace(
+        "Bitter (Amer)", f"{script} (x)")
+    drop(deployment.pipeline.inbox, "script.txt", article(f"{script} Poutine", thread).encode())
+    event = deployment.outcome("script.txt")
+    assert script in event["title"]  # kept as text in the events
+    commenters = wait_for(
+        lambda: [c for c in get_json(f"{deployment.worker.url}/commenters")
+                 if c["name"] == script], 30, "the commenter")
+    assert commenters[0]["comments"] == 1
+    _, page = get_status(f"{deployment.worker.url}/")
+    assert b"<script>alert" not in page  # the page is static: data arrives as JSON
+    assert b"innerHTML" not in page  # and is inserted as text, never parsed as markup
+    deployment.alive()
+
+
+@pytest.mark.parametrize("mode", ["move", "delete"])
+def test_after_send_moves_or_deletes_acknowledged_files(
+    deployment: Deployment, tmp_path: Path, mode: str
+) -> None:
+    """A second watcher on its own inbox, with NEWSWIRE_AFTER_SEND set."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watcher = deployment.pipeline.spawn(
+        f"watcher-{mode}", "watch", str(inbox), NEWSWIRE_AFTER_SEND=mode,
+        NEWSWIRE_DATA_DIR=str(tmp_path / "data"))
+    try:
+        good = drop(inbox, f"bon-{mode}.txt", article(f"after-{mode}").encode())
+        bad = drop(inbox, f"vide-{mode}.txt", b"")
+        assert deployment.outcome(good.name)["_topic"] == "articles"
+        assert deployment.outcome(bad.name)["reason"] == "empty_file"
+        wait_for(lambda: not good.exists() and not bad.exists(), 10, "files handled")
+        assert (inbox / "rejected" / bad.name).exists()  # rejected files are kept for people
+        assert (inbox / "processed" / good.name).exists() == (mode == "move")
+    finally:
+        watcher.stop()
