@@ -23,6 +23,20 @@ ACTORS: list[tuple[str, str]] = [
     ("la Chine", "china"),
     ("l'Allemagne", "germany"),
 ]
+# A two-comment thread in the topwar shape (authors, handles, dates, scores, a reply).
+THREAD = """
+2 commentaires
+information
+Cher lecteur, pour laisser des commentaires sur la publication, vous devez autoriser.
+  1. Bitter Офлайн Bitter
+    Bitter (Amer) 10 décembre 2021 11: 30
+    +2
+    L'OTAN ne changera pas.
+    1. Jarilo Офлайн Jarilo
+      Jarilo (Sergey) 10 décembre 2021 12: 05
+      -1
+      Poutine a raison.
+"""
 FILLERS = [
     "Les discussions ont duré plusieurs heures dans une ambiance tendue.",
     "Aucun calendrier précis n'a été annoncé à l'issue de la rencontre.",

@@ -29,23 +29,13 @@ from streams.models import (
 )
 from streams.tables import actor_buckets, actor_totals, commenters
 from streams.tables import documents as documents_table
+from tests.generated import THREAD
 
-TEXT = """Le Kremlin répond à l'OTAN
-
-Vladimir Poutine a reçu Joe Biden. Moscou et Washington discutent de l'Ukraine.
-
-2 commentaires
-information
-Cher lecteur, pour laisser des commentaires sur la publication, vous devez autoriser.
-  1. Bitter Офлайн Bitter
-    Bitter (Amer) 10 décembre 2021 11: 30
-    +2
-    L'OTAN ne changera pas.
-    1. Jarilo Офлайн Jarilo
-      Jarilo (Sergey) 10 décembre 2021 12: 05
-      -1
-      Poutine a raison.
-"""
+TEXT = (
+    "Le Kremlin répond à l'OTAN\n\n"
+    "Vladimir Poutine a reçu Joe Biden. Moscou et Washington discutent de l'Ukraine.\n"
+    + THREAD
+)
 
 
 class Recorder:

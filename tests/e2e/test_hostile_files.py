@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.generated import THREAD
 from tests.harness import Pipeline, Proc, Worker, get_json, get_status, wait_for
 
 LIMIT = 4 * 1024 * 1024
@@ -36,19 +37,6 @@ def article(tag: str, comments: str = "") -> str:
     return text + comments
 
 
-THREAD = """
-2 commentaires
-information
-Cher lecteur, pour laisser des commentaires sur la publication, vous devez autoriser.
-  1. Bitter Офлайн Bitter
-    Bitter (Amer) 10 décembre 2021 11: 30
-    +2
-    L'OTAN ne changera pas.
-    1. Jarilo Офлайн Jarilo
-      Jarilo (Sergey) 10 décembre 2021 12: 05
-      -1
-      Poutine a raison.
-"""
 
 
 @dataclass
