@@ -10,37 +10,37 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from aiokafka.client import AIOKafkaClient
 from aiokafka.protocol.metadata import MetadataRequest
+
+from streams.local_kafka import free_port
+
+__all__ = ["BrokerError", "EmbeddedBroker", "cluster_id_of", "free_port", "wait_until_serving"]
 
 
 class BrokerError(RuntimeError):
     """The broker could not be started or did not answer."""
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
+    """Ask a broker for its cluster id with a Metadata request (proves it serves Kafka).
 
-
-async def cluster_id_of(bootstrap: str, timeout: float = 5.0) -> str:
-    """Ask a broker for its cluster id with a Metadata request (proves it serves Kafka)."""
-    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    ``options`` are aiokafka client options: bootstrap_servers, and SASL/SSL if any.
+    """
+    client = AIOKafkaClient(**options, request_timeout_ms=int(timeout * 1000))
     try:
         await asyncio.wait_for(client.bootstrap(), timeout)
         response = await asyncio.wait_for(
             client.send(client.get_random_node(), MetadataRequest([])), timeout
         )
-        return str(response.cluster_id)
+        return str(response.cluster_id or "unknown")
     finally:
         await client.close()
 
@@ -55,7 +55,7 @@ def wait_until_serving(bootstrap: str, timeout: float, alive: object = None) -> 
         if callable(alive) and not alive():
             raise BrokerError("the broker process exited during start-up")
         try:
-            return asyncio.run(cluster_id_of(bootstrap, timeout=2.0))
+            return asyncio.run(cluster_id_of({"bootstrap_servers": bootstrap}, timeout=2.0))
         except Exception as exc:  # any failure means "not yet"
             last = exc
             time.sleep(0.1)

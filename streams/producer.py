@@ -10,11 +10,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
-from aiokafka.protocol.metadata import MetadataRequest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from streams.broker import cluster_id_of
 from streams.codecs import dumps
 from streams.models import FileEvent, RejectedEvent
 from streams.settings import Settings
@@ -70,23 +69,13 @@ async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
     try:
         async for attempt in _retrying(settings, wait):
             with attempt:
-                return await _cluster_id(client_options(settings))
+                return await cluster_id_of(client_options(settings))
     except (KafkaError, OSError) as exc:
         raise BrokerUnavailable(
             f"cannot reach the broker at {settings.bootstrap_servers}"
             f" ({type(exc).__name__}); is it running?"
         ) from None
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _cluster_id(options: dict[str, Any]) -> str:
-    client = AIOKafkaClient(**options)
-    try:
-        await client.bootstrap()
-        response = await client.send(client.get_random_node(), MetadataRequest([]))
-        return str(response.cluster_id or "unknown")
-    finally:
-        await client.close()
 
 
 class Sender:
