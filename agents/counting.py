@@ -31,12 +31,22 @@ def bucket_start(ts: datetime, bucket_seconds: int) -> datetime:
 
 
 def format_time(ts: datetime) -> str:
-    """The compact UTC form used in table keys and values."""
-    return ts.astimezone(UTC).strftime(_KEY_TIME)
+    """The compact UTC form used in table keys and values (``2021-12-10T11:00:00Z``).
+
+    Called for every bucket of every mention: formatted by hand, not with strftime.
+    """
+    if ts.tzinfo is not UTC:
+        ts = ts.astimezone(UTC)
+    if ts.year < 1000:  # the platform's strftime decides how such years look
+        return ts.strftime(_KEY_TIME)
+    return (f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}"
+            f"T{ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}Z")
 
 
 def parse_time(text: str) -> datetime:
     """Inverse of :func:`format_time`."""
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, _KEY_TIME).replace(tzinfo=UTC)
 
 
@@ -122,6 +132,16 @@ def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[da
     """The rolling window [start, end) that ends with the bucket starting at ``end_bucket``."""
     end = end_bucket + timedelta(seconds=bucket_seconds)
     return end - timedelta(hours=hours), end
+
+
+def window_buckets(held: Iterable[str], start: datetime, end: datetime) -> list[str]:
+    """The held bucket starts (formatted) that fall in [start, end).
+
+    The compact form sorts like the times it stands for, so no bucket is parsed: an
+    actor holds up to a retention period of buckets, a window a day of them.
+    """
+    low, high = format_time(start), format_time(end)
+    return [bucket for bucket in held if low <= bucket < high]
 
 
 def sum_window(

@@ -13,6 +13,7 @@ from agents.counting import (
     format_time,
     parse_time,
     sum_window,
+    window_buckets,
     window_of,
 )
 from streams.app import app
@@ -54,10 +55,9 @@ async def count_actors(stream: Any) -> None:
         actor_totals[mention.actor] = total
         newest = max(bucket.start for bucket in mention.buckets)
         start, end = window_of(newest, settings.bucket_seconds, settings.rolling_hours)
-        held = [parse_time(s) for s in total["buckets"]]
         window = sum_window(
-            ((b, actor_buckets.get(bucket_key(mention.actor, b)) or {}) for b in held
-             if start <= b < end),
+            ((parse_time(b), actor_buckets.get(f"{mention.actor}@{b}") or {})
+             for b in window_buckets(total["buckets"], start, end)),
             start,
             end,
         )

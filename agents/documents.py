@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
+from agents.recent import article_summary, push_latest
+from streams import metrics
 from streams.app import app
 from streams.models import FileEvent, Malformed, RejectedEvent, Source, utcnow
 from streams.settings import get_settings
-from streams.tables import documents
+from streams.tables import documents, latest_articles
 from streams.topics import (
     articles_topic,
     commenters_topic,
@@ -25,6 +28,12 @@ async def parse_documents(stream: Any) -> None:
     """Parse each new document once; a doc_id already counted is reported, not recounted."""
     settings = get_settings()
     gazetteer = default_gazetteer()
+    ner = None
+    if settings.ner:
+        from agents.extraction.ner import default_recognizer
+
+        ner = default_recognizer(settings.ner_model)
+        await asyncio.to_thread(ner.load)  # seconds: not on the event loop
     async for record in stream.events():
         event = record.value
         source = Source(partition=record.message.partition, offset=record.message.offset)
@@ -34,6 +43,7 @@ async def parse_documents(stream: Any) -> None:
         if not isinstance(event, FileEvent):
             await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
             continue
+        metrics.files_accepted.inc()
         # A doc_id always lands on the same files partition (it is the key), so the
         # offset tells a new drop of the same text (reported, not counted) from a replay
         # of the same event after a failure (processed again; counting skips what it
@@ -48,9 +58,15 @@ async def parse_documents(stream: Any) -> None:
             )
             continue
         try:
-            result = enrich(
-                event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source
-            )
+            if ner is None:
+                result = enrich(
+                    event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source
+                )
+            else:  # tens of milliseconds: off the event loop (heartbeats, the web view)
+                result = await asyncio.to_thread(
+                    enrich, event, gazetteer, bucket_seconds=settings.bucket_seconds,
+                    source=source, ner=ner,
+                )
         except Exception as exc:  # a parser bug must not stop the stream
             await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
             continue
@@ -59,6 +75,11 @@ async def parse_documents(stream: Any) -> None:
             "offset": source.offset,
             "processed_at": result.article.processed_at.isoformat(),
         }
+        partition = str(source.partition)
+        latest_articles[partition] = push_latest(
+            latest_articles.get(partition), article_summary(result.article)
+        )
+        metrics.observe_article(result.article)
         await articles_topic.send(key=event.doc_id, value=result.article)
         for comment in result.comments:
             await comments_topic.send(key=event.doc_id, value=comment)

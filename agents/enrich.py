@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from agents.counting import bucket_start
-from agents.extraction.actors import Gazetteer
+from agents.extraction.actors import Actor, Gazetteer
 from agents.parsing.document import parse_document
 from agents.parsing.models import Comment, Document
 from streams.models import (
@@ -26,6 +27,9 @@ from streams.models import (
     Source,
     utcnow,
 )
+
+if TYPE_CHECKING:  # spaCy is optional: the recogniser module imports it only when used
+    from agents.extraction.ner import EntityRecognizer
 
 # Offline parsing (newswire parse / eval) has no position in newswire.files.
 NO_SOURCE = Source(partition=-1, offset=-1)
@@ -57,11 +61,13 @@ def enrich(
     bucket_seconds: int = 3600,
     now: datetime | None = None,
     source: Source = NO_SOURCE,
+    ner: EntityRecognizer | None = None,
 ) -> Enriched:
     """Parse a file's text, recognise actors, and build its events.
 
     ``source`` is the files event's position, carried by the internal events so that
-    counting stays exact when a document is processed again after a failure.
+    counting stays exact when a document is processed again after a failure. With
+    ``ner``, persons and organisations the gazetteer does not know count too.
     """
     processed_at = now or utcnow()
     document = parse_document(file.text)
@@ -69,10 +75,21 @@ def enrich(
     reference = _reference_date(document, file.received_at)
 
     headline = "" if article.title_derived else (article.headline or article.title)
-    article_counts = gazetteer.extract(f"{headline}\n\n{article.body}", on=reference)
-    comment_counts = [gazetteer.extract(c.text, on=reference) for c in document.comments]
+    texts = [f"{headline}\n\n{article.body}", *(c.text for c in document.comments)]
+    counts = [gazetteer.extract(text, on=reference) for text in texts]
+    new_actors: Mapping[str, Actor] = {}
+    if ner is not None:
+        found = ner.find(texts, [gazetteer.spans(text) for text in texts], _not_actors(document))
+        counts = [mine + new for mine, new in zip(counts, found.counts, strict=True)]
+        new_actors = found.actors
+
+    def actor(actor_id: str) -> Actor | None:
+        return gazetteer.get(actor_id) or new_actors.get(actor_id)
+
+    article_counts, comment_counts = counts[0], counts[1:]
 
     article_time = _event_time(article.published, file.received_at)
+    authors = {c.comment_id: c.author for c in document.comments}
     comment_events = [
         CommentEvent(
             doc_id=file.doc_id,
@@ -84,11 +101,10 @@ def enrich(
             posted_at=c.posted_at,
             score=c.score,
             text=c.text,
-            quotes=[QuoteRef(author=q.author, text=q.text, comment_id=q.comment_id)
-                    for q in c.quotes],
-            actors=_actor_list(counts, gazetteer),
+            quotes=_quotes(c, authors),
+            actors=_actor_list(found_in, actor),
         )
-        for c, counts in zip(document.comments, comment_counts, strict=True)
+        for c, found_in in zip(document.comments, comment_counts, strict=True)
     ]
     article_event = ArticleEvent(
         doc_id=file.doc_id,
@@ -102,17 +118,17 @@ def enrich(
         word_count=len(headline.split()) + len(article.body.split()),
         comment_count=len(document.comments),
         comment_count_declared=document.comment_count_declared,
-        actors=_actor_list(article_counts + sum(comment_counts, Counter()), gazetteer),
+        actors=_actor_list(article_counts + sum(comment_counts, Counter()), actor),
         received_at=file.received_at,
         processed_at=processed_at,
     )
     mentions = _mentions(
         file,
-        gazetteer,
+        actor,
         article_counts,
         article_time,
-        [(_event_time(c.posted_at, file.received_at, article_time), counts)
-         for c, counts in zip(document.comments, comment_counts, strict=True)],
+        [(_event_time(c.posted_at, file.received_at, article_time), found_in)
+         for c, found_in in zip(document.comments, comment_counts, strict=True)],
         bucket_seconds,
         source,
     )
@@ -122,6 +138,33 @@ def enrich(
         mentions=mentions,
         commenters=_commenters(file.doc_id, source, document.comments),
     )
+
+
+def _quotes(comment: Comment, authors: Mapping[str, str | None]) -> list[QuoteRef]:
+    """A comment's quotes, each with the display name of the commenter it quotes, if known.
+
+    "Citation: amer" names the user "Bitter" in translation: the parser found the quoted
+    comment by its passage, and that comment's author is the one quoted.
+    """
+    return [
+        QuoteRef(
+            author=quote.author,
+            text=quote.text,
+            comment_id=quote.comment_id,
+            author_resolved=authors.get(quote.comment_id) if quote.comment_id else None,
+        )
+        for quote in comment.quotes
+    ]
+
+
+def _not_actors(document: Document) -> set[str]:
+    """Names in a document that NER must not make actors of: commenters and the outlet."""
+    names = {document.article.outlet or ""}
+    for comment in document.comments:
+        names.update((comment.author or "", comment.author_handle or ""))
+        names.update(quote.author for quote in comment.quotes)
+    names.discard("")
+    return names
 
 
 def _reference_date(document: Document, received_at: datetime) -> date:
@@ -140,10 +183,12 @@ def _event_time(
     return ts
 
 
-def _actor_list(counts: Mapping[str, int], gazetteer: Gazetteer) -> list[ActorMention]:
+def _actor_list(
+    counts: Mapping[str, int], lookup: Callable[[str], Actor | None]
+) -> list[ActorMention]:
     mentions = []
     for actor_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        actor = gazetteer.get(actor_id)
+        actor = lookup(actor_id)
         if actor is not None and count > 0:
             mentions.append(
                 ActorMention(id=actor.id, name=actor.name, type=actor.type, mentions=count)
@@ -153,7 +198,7 @@ def _actor_list(counts: Mapping[str, int], gazetteer: Gazetteer) -> list[ActorMe
 
 def _mentions(
     file: FileEvent,
-    gazetteer: Gazetteer,
+    lookup: Callable[[str], Actor | None],
     article_counts: Mapping[str, int],
     article_time: datetime,
     comments: Iterable[tuple[datetime, Mapping[str, int]]],
@@ -181,7 +226,7 @@ def _mentions(
 
     events = []
     for actor_id in sorted(buckets):
-        actor = gazetteer.get(actor_id)
+        actor = lookup(actor_id)
         if actor is None:
             continue
         events.append(

@@ -32,14 +32,15 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=["agents", "streams.views"],
         origin="streams",
         datadir=str(settings.data_dir / "worker"),
-        store="memory://",
+        store=settings.store,
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         topic_allow_declare=True,
         key_serializer="raw",
         value_serializer="orjson",
         producer_acks=-1,
-        producer_linger=0.005,
+        producer_linger=0.05,
+        producer_max_batch_size=1024 * 1024,
         # A files event carries a whole document's text.
         producer_max_request_size=settings.max_file_bytes * 2 + 64 * 1024,
         consumer_auto_offset_reset="earliest",
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> faust.App:
         # destination partition, which fails when an agent re-keys events to a
         # partition another worker owns ("No transaction producer found").
         processing_guarantee="at_least_once",
+        Worker="streams.worker:Worker",
         # One copy of each table partition per worker: a local listing then holds
         # only the keys this worker owns, and the web view merges workers' listings.
         table_standby_replicas=0,

@@ -205,10 +205,15 @@ def worker(broker: str | None, web_port: int | None, loglevel: str) -> None:
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _setup_logging(loglevel)
-    from streams.producer import BrokerUnavailable, wait_for_broker
+    _recognizer(settings, None)  # with NEWSWIRE_NER: a missing model stops us here, clearly
+    from streams.producer import BrokerUnavailable, ensure_topics, wait_for_broker
 
-    try:  # one line per attempt here, rather than aiokafka's tracebacks inside Faust
-        asyncio.run(wait_for_broker(settings))
+    async def prepare() -> None:
+        await wait_for_broker(settings)  # one line per attempt, not aiokafka's tracebacks
+        await ensure_topics(settings)  # before Faust subscribes to them
+
+    try:
+        asyncio.run(prepare())
     except BrokerUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     from streams.app import app
@@ -382,15 +387,17 @@ def schemas() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def parse(files: Sequence[Path]) -> None:
+@click.option("--ner/--no-ner", default=None,
+              help="Also find unknown persons and organisations (default: NEWSWIRE_NER)")
+def parse(files: Sequence[Path], ner: bool | None) -> None:
     """Offline, no broker: one JSON line per file, {"article", "comments"} or {"rejected"}."""
     settings = _settings()
-    for line in _parse_lines(settings, files):
+    for line in _parse_lines(settings, files, _recognizer(settings, ner)):
         sys.stdout.buffer.write(line + b"\n")
     sys.stdout.flush()
 
 
-def _parse_lines(settings: Settings, files: Sequence[Path]) -> Iterator[bytes]:
+def _parse_lines(settings: Settings, files: Sequence[Path], ner: Any = None) -> Iterator[bytes]:
     from agents.enrich import enrich
     from agents.extraction.actors import default_gazetteer
     from streams.codecs import dumps
@@ -404,9 +411,150 @@ def _parse_lines(settings: Settings, files: Sequence[Path]) -> Iterator[bytes]:
         if not isinstance(event, FileEvent):
             yield dumps({"rejected": event.model_dump()})
             continue
-        result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds)
+        result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds, ner=ner)
         yield dumps({"article": result.article.model_dump(),
                      "comments": [c.model_dump() for c in result.comments]})
+
+
+@main.command()
+@click.option(
+    "--url", default=None,
+    help="Web view of a worker (default: http://NEWSWIRE_WEB_HOST:NEWSWIRE_WEB_PORT)",
+)
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2),
+              help="Seconds between refreshes")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many actors to show")
+@click.option("--once", is_flag=True, help="Print the table once and exit (for scripts)")
+def top(url: str | None, interval: float, limit: int, once: bool) -> None:
+    """A live table of the top actors, refreshed from a worker's /actors."""
+    import datetime
+    import urllib.request
+
+    from rich import box
+    from rich.console import Console
+    from rich.live import Live
+    from rich.table import Table
+    from rich.text import Text
+
+    if url is None:
+        settings = _settings()
+        host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
+        url = f"http://{host}:{settings.web_port}"
+    source = f"{url.rstrip('/')}/actors?envelope=1&limit={limit}"
+
+    def fetch() -> dict[str, Any]:
+        with urllib.request.urlopen(source, timeout=max(2.0, interval)) as response:
+            data: dict[str, Any] = orjson.loads(response.read())
+            return data
+
+    def render(data: dict[str, Any] | None, error: str | None) -> Table:
+        now = datetime.datetime.now().strftime("%H:%M:%S")
+        table = Table(title=Text(f"newswire: top actors ({url})"), title_justify="left",
+                      caption_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("Actor", no_wrap=True, overflow="ellipsis", min_width=12)
+        table.add_column("Type", style="dim", no_wrap=True)
+        for name in ("Mentions", "in articles", "in comments", "Articles", "Comments",
+                     "Last 24 h"):
+            table.add_column(name, justify="right", no_wrap=True)
+        rows = data["items"] if data else []
+        for rank, row in enumerate(rows, 1):
+            table.add_row(
+                str(rank), Text(row["name"]), Text(row["type"]), str(row["mentions"]),
+                str(row["article_mentions"]), str(row["comment_mentions"]),
+                str(row["articles"]), str(row["comments"]), str(row["last_24h"]),
+                style="bold" if rank == 1 else None,
+            )
+        window = f" · 24 h window ends {data['window_end']}" if data and data["window_end"] else ""
+        if error:  # names, URLs and errors are shown as text, never read as rich markup
+            table.caption = Text.assemble((error, "red"), f" · last try {now}")
+        else:
+            table.caption = Text(f"{len(rows)} actors · updated {now}{window}")
+        return table
+
+    def poll() -> tuple[dict[str, Any] | None, str | None]:
+        try:
+            return fetch(), None
+        except (OSError, ValueError) as exc:  # URLError, HTTPError and bad JSON
+            return None, f"cannot read {source}: {exc}"
+
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    if once:
+        data, error = poll()
+        if error:
+            raise click.ClickException(error)
+        console.print(render(data, None))
+        return
+    data, error = poll()
+    try:
+        with Live(render(data, error), console=console, auto_refresh=False) as live:
+            while True:
+                time.sleep(interval)
+                fresh, error = poll()
+                data = fresh or data  # on failure keep the last table, with the error below
+                live.update(render(data, error), refresh=True)
+    except KeyboardInterrupt:
+        pass
+
+
+def _recognizer(settings: Settings, ner: bool | None) -> Any:
+    """The NER recogniser, loaded, when the flag (else NEWSWIRE_NER) asks for it."""
+    if not (settings.ner if ner is None else ner):
+        return None
+    from agents.extraction.ner import NerUnavailable, default_recognizer
+
+    recognizer = default_recognizer(settings.ner_model)
+    try:
+        recognizer.load()
+    except NerUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    return recognizer
+
+
+def _default_eval_dir() -> Path:
+    """The annotated set of the repository (tests/eval), from the checkout or the cwd."""
+    for candidate in (Path("tests") / "eval",
+                      Path(__file__).resolve().parents[1] / "tests" / "eval"):
+        if candidate.is_dir():
+            return candidate
+    raise click.UsageError("no tests/eval here: give the annotated set's folder as DIR")
+
+
+@main.command("eval")
+@click.argument("directory", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables")
+@click.option("--ner/--no-ner", default=None,
+              help="Also find unknown persons and organisations (default: NEWSWIRE_NER)")
+@click.option("--details", default=20, show_default=True,
+              help="How many mismatches the text report lists")
+def eval_command(
+    directory: Path | None, as_json: bool, ner: bool | None, details: int
+) -> None:
+    """Score the parsers and the actor extractor against an annotated set (default tests/eval).
+
+    Exits with 2 when a quality target is not met, naming it.
+    """
+    from agents.evaluation import evaluate, render_json, render_text
+
+    settings = _settings()
+    directory = directory or _default_eval_dir()
+    recognizer = _recognizer(settings, ner)
+    try:
+        report = evaluate(directory, ner=recognizer)
+    except ValueError as exc:  # no annotated document, or a malformed annotation
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(render_json(report))
+    else:
+        click.echo(render_text(report, details=details), nl=False)
+    failures = report.failures()
+    if failures:
+        if as_json:  # the text report already ends with them
+            for line in failures:
+                click.echo(f"eval: target failed: {line}", err=True)
+        raise SystemExit(2)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,11 @@ class QuoteRef(Event):
     comment_id: str | None = Field(
         default=None, description="The quoted comment in the same thread, when found"
     )
+    author_resolved: str | None = Field(
+        default=None,
+        description="Display name of the quoted comment's author (the quoted name may be a"
+        " translation of it: 'amer' for 'Bitter'), when the quoted comment was found",
+    )
 
 
 class FileEvent(Event):

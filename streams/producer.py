@@ -78,6 +78,40 @@ async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+async def ensure_topics(settings: Settings, wait: float = 30.0) -> None:
+    """Create newswire's topics with the configured partition count, if missing, and
+    wait until the broker describes every one with a leader for each partition.
+
+    Whoever starts first must not leave creation to the broker's auto-creation (one
+    partition), and a Faust worker must not subscribe before its topics exist: a topic
+    missing from the metadata at subscription time is ignored ("Ignoring missing
+    topic") until the next metadata refresh, minutes later.
+    """
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        names = settings.all_topics()
+        missing = [t for t in names if t not in set(await admin.list_topics())]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics([NewTopic(t, settings.partitions, 1) for t in missing])
+        deadline = asyncio.get_running_loop().time() + wait
+        while True:
+            described = await admin.describe_topics(names)
+            ready = [
+                d for d in described
+                if not d.get("error_code") and d["partitions"]
+                and all(p.get("leader", -1) >= 0 for p in d["partitions"])
+            ]
+            if len(ready) == len(names):
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise KafkaError(f"topics not ready after {wait:.0f} s: {names}")
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
 class Sender:
     """An acks=all producer for files and rejections that knows the cluster it talks to."""
 
@@ -103,7 +137,7 @@ class Sender:
 
     async def _connect(self) -> None:
         options = client_options(self.settings)
-        await self._ensure_topics(options)
+        await ensure_topics(self.settings)
         producer = AIOKafkaProducer(
             **options,
             acks="all",
@@ -114,29 +148,34 @@ class Sender:
         )
         try:
             await producer.start()
+            await self._agree_on_partitions(producer, options)
         except BaseException:
             await producer.stop()
             raise
         self._producer = producer
 
-    async def _ensure_topics(self, options: dict[str, Any]) -> None:
-        """Create newswire's topics with the configured partition count, if missing.
+    async def _agree_on_partitions(
+        self, producer: AIOKafkaProducer, options: dict[str, Any], wait: float = 15.0
+    ) -> None:
+        """Wait until the producer sees every partition of the files topic.
 
-        Whoever starts first must not leave it to the broker's auto-creation, which
-        gives one partition (and a consumer that subscribed before never sees it).
+        Right after a topic is created, metadata may still show fewer partitions; a
+        doc_id hashed over that count would land on another partition than the same
+        doc_id later, and the worker finds duplicates on a doc_id's partition.
         """
         admin = AIOKafkaAdminClient(**options)
         await admin.start()
         try:
-            existing = set(await admin.list_topics())
-            missing = [t for t in self.settings.all_topics() if t not in existing]
-            if missing:
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics(
-                        [NewTopic(t, self.settings.partitions, 1) for t in missing]
-                    )
+            [description] = await admin.describe_topics([self.files_topic])
+            expected = len(description["partitions"])
         finally:
             await admin.close()
+        deadline = asyncio.get_running_loop().time() + wait
+        while len(await producer.partitions_for(self.files_topic)) < expected:
+            if asyncio.get_running_loop().time() > deadline:
+                raise KafkaError(f"{self.files_topic}: metadata never showed {expected} partitions")
+            producer.client.force_metadata_update()
+            await asyncio.sleep(0.2)
 
     async def stop(self) -> None:
         """Flush and close the producer."""

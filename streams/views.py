@@ -1,4 +1,5 @@
-"""Read-only web view on Faust's web server: dashboard, actors, commenters, health.
+"""Read-only web view on Faust's web server: dashboard, actors, commenters, latest
+articles, health, metrics.
 
 Any worker gives the whole truth. Lists: a worker lists the keys of the partitions it
 owns (``?scope=local``) and merges the local parts of the other workers it finds in the
@@ -13,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -21,9 +23,11 @@ from aiokafka.partitioner import murmur2
 from faust.web import Request, Response, View
 
 from agents.counting import format_time, parse_time, sum_window, window_of
+from agents.recent import LATEST_ARTICLES
+from streams import metrics
 from streams.app import app
 from streams.settings import get_settings
-from streams.tables import actor_buckets, actor_totals, commenters
+from streams.tables import actor_buckets, actor_totals, commenters, latest_articles
 
 log = logging.getLogger("newswire.views")
 _settings = get_settings()
@@ -68,13 +72,15 @@ def _owner(table: Any, key: str) -> str:
     return _me()  # no assignment known yet: answer from here
 
 
-def _local_items(table: Any) -> Iterable[tuple[str, Any]]:
+def _local_items(
+    table: Any, partition_of: Callable[[Any, str], int] = _partition
+) -> Iterable[tuple[str, Any]]:
     """The table's keys this worker owns (it holds no standby copies, but may still hold
     keys of partitions it lost in a rebalance)."""
     changelog = table.changelog_topic.get_topic_name()
     owned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == changelog}
     for key, value in list(table.items()):
-        if value is not None and _partition(table, key) in owned:
+        if value is not None and partition_of(table, key) in owned:
             yield key, value
 
 
@@ -204,6 +210,8 @@ def _actor_detail(actor_id: str) -> tuple[int, dict[str, Any]]:
         "comments": total["comments"],
         "last_24h": history[-1]["rolling_24h"] if history else 0,
         "bucket_seconds": _settings.bucket_seconds,
+        "rolling_hours": _settings.rolling_hours,
+        "retention_hours": _settings.retention_hours,
         "history": history,
     }
 
@@ -257,6 +265,29 @@ class CommentersView(View):
         return _json(self, rows)
 
 
+def _local_latest() -> list[dict[str, Any]]:
+    # Keyed by files partition number, and written from that partition's events.
+    items = _local_items(latest_articles, lambda _table, key: int(key))
+    return [summary for _, summaries in items for summary in summaries]
+
+
+@app.page("/articles/latest")
+class LatestArticlesView(View):
+    """GET /articles/latest: the latest articles processed (title, outlet, actors)."""
+
+    async def get(self, request: Request) -> Response:
+        rows, errors = await _gather(
+            request, latest_articles, "/articles/latest", _local_latest
+        )
+        if request.query.get("scope") == "local":
+            return _json(self, {"items": rows})
+        if errors:
+            log.warning("latest articles incomplete: %s", errors)
+        rows.sort(key=lambda row: row["processed_at"], reverse=True)
+        limit = request.query.get("limit")
+        return _json(self, rows[: int(limit) if limit and limit.isdigit() else LATEST_ARTICLES])
+
+
 @app.page("/health")
 class HealthView(View):
     """GET /health: readiness of this worker (200 when ready, 503 otherwise)."""
@@ -283,3 +314,31 @@ class DashboardView(View):
     async def get(self, request: Request) -> Response:
         page = files("streams.static").joinpath("dashboard.html").read_bytes()
         return self.bytes(page, content_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
+@app.page("/metrics")
+class MetricsView(View):
+    """GET /metrics: this worker's metrics in the Prometheus text format."""
+
+    async def get(self, request: Request) -> Response:
+        return self.bytes(
+            metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE_LATEST}
+        )
+
+
+@cache
+def _plotly_js() -> bytes:
+    """plotly.js as the ``plotly`` wheel ships it (no CDN: the dashboard works offline)."""
+    return files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+
+
+@app.page("/static/plotly.min.js")
+class PlotlyView(View):
+    """GET /static/plotly.min.js: the charting library the dashboard draws with."""
+
+    async def get(self, request: Request) -> Response:
+        return self.bytes(
+            _plotly_js(),
+            content_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )

@@ -241,8 +241,10 @@ class Worker:
         except AssertionError:
             diff = {k: (seen.get(k), expected.get(k)) for k in set(seen) | set(expected)
                     if seen.get(k) != expected.get(k)}
+            health = get_status(f"{self.url}/health")[1][:2000].decode(errors="replace")
             raise AssertionError(
-                f"{what}: /actors differs from the truth (got, expected): {diff}"
+                f"{what}: /actors differs from the truth (got, expected): {diff}; "
+                f"/health: {health}"
             ) from None
 
 

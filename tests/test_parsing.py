@@ -258,7 +258,7 @@ def test_language_guess() -> None:
 
 def test_derive_title_skips_abbreviations_and_never_exceeds_the_limit() -> None:
     paragraph = "M. Poutine a parlé avec J. Biden pendant deux heures. Rien n'a filtré."
-    assert derive_title(paragraph) == "M. Poutine a parlé avec J. Biden pendant deux heures"
+    assert derive_title(paragraph) == "M. Poutine a parlé avec J. Biden pendant deux heures."
     long_sentence = " ".join(["mot"] * 120) + "."
     title = derive_title(long_sentence)
     assert len(title) <= 200

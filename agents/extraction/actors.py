@@ -556,6 +556,13 @@ class Gazetteer:
         """Every counted mention in ``text``, in order, with its span."""
         return [Mention(*found) for found in self._resolve(text, on)]
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of every known phrase in ``text``: aliases, role phrases, non-mentions.
+
+        Whatever they count for, these words are the gazetteer's: NER leaves them alone.
+        """
+        return [(hit.start, hit.end) for hit in self._hits(text, _lower(text))]
+
     def _resolve(self, text: str, on: date | None) -> list[tuple[str, int, int]]:
         """(actor id, start, end) of every counted mention."""
         day = _day(on)

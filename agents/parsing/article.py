@@ -19,7 +19,7 @@ The headline is the first body line when it stands alone (followed by a blank li
 the end of the text), is at most 250 characters and holds a single sentence; a short
 line without a final period directly followed by a longer one counts too. Without a
 headline the title is derived: the first sentence of the first paragraph, cut on a word
-boundary to at most 200 characters.
+boundary to at most 200 characters (a sentence that fits keeps its final punctuation).
 
 The outlet is the proposal of the first rule of credits.txt (file order = priority) that
 made one: "Source : Lire l'article complet par X" first, then a wire credit opening the
@@ -283,11 +283,12 @@ def _first_sentence(paragraph: str) -> str:
 
 
 def derive_title(paragraph: str, limit: int = TITLE_MAX) -> str:
-    """The first sentence of paragraph, cut on a word boundary to at most limit characters."""
+    """The first sentence of paragraph, cut on a word boundary to at most limit characters.
+
+    A sentence that fits keeps its final punctuation, as the text has it.
+    """
     # A sentence ending past the limit gets cut anyway: looking further is wasted work.
     sentence = _first_sentence(paragraph[: limit + 8])
-    if sentence.endswith(".") and not sentence.endswith("..."):
-        sentence = sentence[:-1]
     if len(sentence) <= limit:
         return sentence
     cut = sentence[: limit + 1]

