@@ -24,6 +24,7 @@ from streams.local_kafka import (
     check_prerequisites,
     is_serving,
 )
+from tests.harness import wait_for
 
 # The first start may resolve Kafka from Maven Central into an empty ~/.m2.
 FIRST_START_TIMEOUT = 600.0
@@ -184,7 +185,10 @@ def test_broker_serves_and_keeps_data_across_restart(
 
     assert again.port == port
     assert asyncio.run(_read_all(again.bootstrap, topic, 1)) == [b"kept across restarts"]
-    assert asyncio.run(_committed(again.bootstrap, topic, group)) == 1
+    # The group coordinator loads committed offsets after a restart: until it has, a
+    # lookup answers nothing, so ask again for a while.
+    wait_for(lambda: asyncio.run(_committed(again.bootstrap, topic, group)) == 1, 60,
+             "the group's committed offset after the restart")
     assert asyncio.run(_create_topic(again.bootstrap, _unique("after-restart"), 2)) == 2
 
     # A crash (SIGKILL) loses nothing that was acknowledged with acks=all either.
