@@ -14,11 +14,11 @@ counts, so the two are always restored together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from streams.models import CommenterEvent, MentionEvent, Source
+from streams.models import ActorCountEvent, CommenterEvent, MentionEvent, Source, utcnow
 
 Json = dict[str, Any]
 _KEY_TIME = "%Y-%m-%dT%H:%M:%SZ"
@@ -181,3 +181,70 @@ def apply_commenter(record: Json | None, activity: CommenterEvent) -> Json | Non
         if current["last_posted_at"] is None or posted > current["last_posted_at"]:
             current["last_posted_at"] = posted
     return _marked(current, activity.source)
+
+
+def count_mention(
+    totals: MutableMapping[str, Any],
+    buckets: MutableMapping[str, Any],
+    mention: MentionEvent,
+    *,
+    retention: timedelta,
+    bucket_seconds: int,
+    rolling_hours: int,
+) -> ActorCountEvent | None:
+    """Apply one document's mentions of an actor to the totals and bucket tables.
+
+    Works on any mutable mapping: Faust tables in the ``count-actors`` agent, dicts in
+    the benchmark's in-process ceiling. Returns the actor's new counts to emit, or None
+    when the document was already counted (a replay).
+    """
+    previous = totals.get(mention.actor)
+    applied = apply_mention(previous, mention, retention)
+    total = applied[0] if applied is not None else previous
+    assert total is not None  # "already applied" implies a stored value
+    live = set(total["buckets"])
+    # Buckets first, totals last: a crash in between is repaired on replay, since each
+    # value skips the documents it already holds.
+    for bucket in mention.buckets:
+        if format_time(bucket.start) not in live:
+            continue  # older than the retention period
+        key = bucket_key(mention.actor, bucket.start)
+        updated = add_to_bucket(
+            buckets.get(key), mention.source, bucket.mentions, bucket.articles, bucket.comments
+        )
+        if updated is not None:
+            buckets[key] = updated
+    if applied is None:
+        return None  # a replayed document: nothing changed, nothing to emit
+    for old in applied[1]:
+        buckets.pop(f"{mention.actor}@{old}", None)
+    totals[mention.actor] = total
+    newest = max(bucket.start for bucket in mention.buckets)
+    start, end = window_of(newest, bucket_seconds, rolling_hours)
+    window = sum_window(
+        ((parse_time(b), buckets.get(f"{mention.actor}@{b}") or {})
+         for b in window_buckets(total["buckets"], start, end)),
+        start,
+        end,
+    )
+    return ActorCountEvent(
+        actor=mention.actor,
+        name=total["name"],
+        type=total["type"],
+        window_start=start,
+        window_end=end,
+        mentions=window["mentions"],
+        articles=window["articles"],
+        comments=window["comments"],
+        total_mentions=total["article_mentions"] + total["comment_mentions"],
+        total_articles=total["articles"],
+        total_comments=total["comments"],
+        updated_at=utcnow(),
+    )
+
+
+def count_commenter(commenters: MutableMapping[str, Any], activity: CommenterEvent) -> None:
+    """Apply one document's activity of a commenter to the commenters table."""
+    record = apply_commenter(commenters.get(activity.commenter), activity)
+    if record is not None:
+        commenters[activity.commenter] = record

@@ -13,20 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from agents.counting import (
-    add_to_bucket,
-    apply_commenter,
-    apply_mention,
-    bucket_key,
-    format_time,
-    parse_time,
-    sum_window,
-    window_buckets,
-    window_of,
-)
+from agents.counting import count_commenter, count_mention
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
-from streams.models import ActorCountEvent, FileEvent, MentionEvent, Source, utcnow
+from streams.models import ActorCountEvent, FileEvent, MentionEvent, Source
 from streams.settings import Settings
 
 
@@ -59,49 +49,13 @@ class Counter:
         self.emitted = 0
 
     def mention(self, mention: MentionEvent) -> ActorCountEvent | None:
-        previous = self.totals.get(mention.actor)
-        applied = apply_mention(previous, mention, self.retention)
-        total = applied[0] if applied is not None else previous
-        assert total is not None
-        live = set(total["buckets"])
-        for bucket in mention.buckets:
-            key = bucket_key(mention.actor, bucket.start)
-            if format_time(bucket.start) not in live:
-                continue
-            updated = add_to_bucket(
-                self.buckets.get(key), mention.source,
-                bucket.mentions, bucket.articles, bucket.comments,
-            )
-            if updated is not None:
-                self.buckets[key] = updated
-        if applied is None:
-            return None
-        for old in applied[1]:
-            self.buckets.pop(f"{mention.actor}@{old}", None)
-        self.totals[mention.actor] = total
-        newest = max(bucket.start for bucket in mention.buckets)
-        start, end = window_of(newest, self.settings.bucket_seconds, self.settings.rolling_hours)
-        window = sum_window(
-            ((parse_time(b), self.buckets.get(f"{mention.actor}@{b}") or {})
-             for b in window_buckets(total["buckets"], start, end)),
-            start,
-            end,
+        counts = count_mention(
+            self.totals, self.buckets, mention, retention=self.retention,
+            bucket_seconds=self.settings.bucket_seconds,
+            rolling_hours=self.settings.rolling_hours,
         )
-        self.emitted += 1
-        return ActorCountEvent(
-            actor=mention.actor,
-            name=total["name"],
-            type=total["type"],
-            window_start=start,
-            window_end=end,
-            mentions=window["mentions"],
-            articles=window["articles"],
-            comments=window["comments"],
-            total_mentions=total["article_mentions"] + total["comment_mentions"],
-            total_articles=total["articles"],
-            total_comments=total["comments"],
-            updated_at=utcnow(),
-        )
+        self.emitted += counts is not None
+        return counts
 
 
 def run_ceiling(events: list[FileEvent], settings: Settings) -> CeilingResult:
@@ -121,7 +75,5 @@ def run_ceiling(events: list[FileEvent], settings: Settings) -> CeilingResult:
         for mention in result.mentions:
             counter.mention(mention)
         for activity in result.commenters:
-            record = apply_commenter(counter.commenters.get(activity.commenter), activity)
-            if record is not None:
-                counter.commenters[activity.commenter] = record
+            count_commenter(counter.commenters, activity)
     return CeilingResult(len(documents), comments, time.perf_counter() - started)
