@@ -39,6 +39,10 @@ def test_worker_killed_while_processing_500_documents_counts_exactly(
     worker.proc.signal(signal.SIGKILL)
     assert worker.proc.process is not None
     worker.proc.process.wait()
+    # A process supervisor restarts after a delay; restarting within the dead member's
+    # session timeout (10 s) made the new worker stall part-way in two CI runs (Faust
+    # 0.15, not understood yet): the test restarts once the group has evicted it.
+    time.sleep(12)
 
     restarted = p.worker("worker-2", web_port=worker.port,
                          NEWSWIRE_DATA_DIR=str(p.data_dir / "worker-1")).ready()
