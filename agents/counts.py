@@ -1,37 +1,52 @@
-"""Agents: per-actor and per-commenter events -> tables -> ``newswire.actor-counts``."""
+"""Agents: batches of per-actor and per-commenter events -> tables -> ``newswire.actor-counts``."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from agents.counting import count_commenter, count_mention
+from agents import counting
 from streams.app import app
-from streams.models import CommenterEvent, MentionEvent
+from streams.batches import by_partition, set_current_event
+from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
-from streams.tables import actor_buckets, actor_totals, commenters
+from streams.tables import actors, commenters
 from streams.topics import actor_counts_topic, commenters_topic, mentions_topic
 
 
 @app.agent(mentions_topic, name="count-actors")
 async def count_actors(stream: Any) -> None:
-    """Update an actor's totals and buckets, then emit its new counts."""
+    """Apply each batch of mentions to the actor table; emit each changed actor's counts once.
+
+    An actor's events all arrive on its partition, so each partition's share of a batch
+    is applied with an event of that partition as the current event.
+    """
     settings = get_settings()
     retention = timedelta(hours=settings.retention_hours)
-    async for mention in stream:
-        if not isinstance(mention, MentionEvent):
-            continue  # only newswire writes this internal topic; nothing to report
-        counts = count_mention(
-            actor_totals, actor_buckets, mention, retention=retention,
-            bucket_seconds=settings.bucket_seconds, rolling_hours=settings.rolling_hours,
-        )
-        if counts is not None:
-            await actor_counts_topic.send(key=mention.actor, value=counts)
+    async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
+        for group in by_partition(events).values():
+            set_current_event(stream, group[-1])
+            changed = counting.count_mentions(
+                actors,
+                (m for e in group if isinstance(e.value, MentionBatch) for m in e.value.mentions),
+                retention=retention, bucket_seconds=settings.bucket_seconds,
+                rolling_hours=settings.rolling_hours,
+            )
+            for counts in changed:
+                await actor_counts_topic.send(key=counts.actor, value=counts)
+        set_current_event(stream, None)
 
 
 @app.agent(commenters_topic, name="count-commenters")
 async def count_commenters(stream: Any) -> None:
-    """Update each commenter's activity record."""
-    async for activity in stream:
-        if isinstance(activity, CommenterEvent):
-            count_commenter(commenters, activity)
+    """Apply each batch of commenter activity to the commenters table."""
+    settings = get_settings()
+    async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
+        for group in by_partition(events).values():
+            set_current_event(stream, group[-1])
+            counting.count_commenters(
+                commenters,
+                (a for e in group if isinstance(e.value, CommenterBatch)
+                 for a in e.value.activities),
+            )
+        set_current_event(stream, None)

@@ -1,7 +1,7 @@
 """The in-process ceiling: the worker's parse + extract + count code on plain dicts.
 
 The same functions the agents call (:func:`agents.enrich.enrich` and the
-:mod:`agents.counting` rules, in the order ``count-actors`` and ``count-commenters``
+:mod:`agents.counting` rules, in batches as ``count-actors`` and ``count-commenters``
 apply them), with dicts in place of Faust tables and no Kafka: no serialisation, no
 sends, no changelogs, no commits. What this code can do on this machine, single-threaded.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from agents.counting import count_commenter, count_mention
+from agents.counting import count_commenters, count_mentions
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
-from streams.models import ActorCountEvent, FileEvent, MentionEvent, Source
+from streams.models import CommenterEvent, FileEvent, MentionEvent, Source
 from streams.settings import Settings
 
 
@@ -37,33 +37,30 @@ class CeilingResult:
         return self.comments / self.seconds if self.seconds > 0 else 0.0
 
 
-class Counter:
-    """``count-actors`` and ``count-commenters`` on dicts."""
+def run_ceiling(
+    events: list[FileEvent], settings: Settings, batch_size: int = 100
+) -> CeilingResult:
+    """Process ``events`` in-process, as one worker would; the elapsed time.
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.retention = timedelta(hours=settings.retention_hours)
-        self.totals: dict[str, Any] = {}
-        self.buckets: dict[str, Any] = {}
-        self.commenters: dict[str, Any] = {}
-        self.emitted = 0
-
-    def mention(self, mention: MentionEvent) -> ActorCountEvent | None:
-        counts = count_mention(
-            self.totals, self.buckets, mention, retention=self.retention,
-            bucket_seconds=self.settings.bucket_seconds,
-            rolling_hours=self.settings.rolling_hours,
-        )
-        self.emitted += counts is not None
-        return counts
-
-
-def run_ceiling(events: list[FileEvent], settings: Settings) -> CeilingResult:
-    """Process ``events`` in-process, as one worker would; the elapsed time."""
+    Counting is applied every ``batch_size`` documents, like the agents' batches.
+    """
     gazetteer = default_gazetteer()
-    counter = Counter(settings)
+    retention = timedelta(hours=settings.retention_hours)
+    actors: dict[str, Any] = {}
+    commenters: dict[str, Any] = {}
     documents: dict[str, Any] = {}
+    mentions: list[MentionEvent] = []
+    activities: list[CommenterEvent] = []
     comments = 0
+
+    def count() -> None:
+        count_mentions(actors, mentions, retention=retention,
+                       bucket_seconds=settings.bucket_seconds,
+                       rolling_hours=settings.rolling_hours)
+        count_commenters(commenters, activities)
+        mentions.clear()
+        activities.clear()
+
     started = time.perf_counter()
     for offset, event in enumerate(events):
         source = Source(partition=0, offset=offset)
@@ -72,8 +69,9 @@ def run_ceiling(events: list[FileEvent], settings: Settings) -> CeilingResult:
         result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source)
         documents[event.doc_id] = {"offset": offset}
         comments += len(result.comments)
-        for mention in result.mentions:
-            counter.mention(mention)
-        for activity in result.commenters:
-            count_commenter(counter.commenters, activity)
+        mentions.extend(result.mentions)
+        activities.extend(result.commenters)
+        if (offset + 1) % batch_size == 0:
+            count()
+    count()
     return CeilingResult(len(documents), comments, time.perf_counter() - started)

@@ -151,11 +151,7 @@ class Source(Event):
 
 
 class MentionEvent(Event):
-    """Internal ``newswire.mentions``: one per (document, actor). Key: actor id.
-
-    Re-keying by actor puts every update of an actor on one partition, so the
-    per-actor tables stay right with several workers.
-    """
+    """One document's mentions of one actor, an item of a :class:`MentionBatch`."""
 
     doc_id: str
     source: Source
@@ -170,7 +166,7 @@ class MentionEvent(Event):
 
 
 class CommenterEvent(Event):
-    """Internal ``newswire.commenter-activity``: one per (document, commenter). Key: commenter."""
+    """One document's activity of one commenter, an item of a :class:`CommenterBatch`."""
 
     doc_id: str
     source: Source
@@ -181,6 +177,23 @@ class CommenterEvent(Event):
     replies_received: int
     score_sum: int
     last_posted_at: AwareDatetime | None
+
+
+class MentionBatch(Event):
+    """Internal ``newswire.mentions``: mentions whose actors share one partition.
+
+    Sent to the partition of its actors' keys, so every update of an actor lands on
+    one partition and the per-actor table stays right with several workers; one record
+    carries the mentions of every document of a processed batch, in files order.
+    """
+
+    mentions: list[MentionEvent]
+
+
+class CommenterBatch(Event):
+    """Internal ``newswire.commenter-activity``: activity of commenters sharing one partition."""
+
+    activities: list[CommenterEvent]
 
 
 class Malformed(BaseModel):

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     settle_seconds: float = Field(
         default=0.5, description="A file must be unchanged this long before it is sent"
     )
+    batch_size: int = Field(
+        default=500, ge=1, description="Events an agent processes as one batch, at most"
+    )
+    batch_seconds: float = Field(
+        default=0.05, gt=0, description="How long an agent waits to fill a batch"
+    )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
     log_level: str = "info"

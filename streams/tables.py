@@ -1,10 +1,11 @@
-"""Faust tables: per-actor totals, hourly buckets, per-commenter activity, seen documents.
+"""Faust tables: per-actor counts, per-commenter activity, seen documents, latest articles.
 
-Values are plain JSON dicts (the app's default "orjson" codec), keys raw strings.
-The bucket table's keys are ``"<actor>@<bucket start>"`` and are written while
-processing that actor's events, so they land on the actor's partition like the totals.
-The latest-articles table has one key per ``newswire.files`` partition (its number),
-written while processing that partition: a short, bounded list per partition.
+Values are plain JSON dicts (the app's default "orjson" codec), keys strings. A key is
+written while an event of its partition is the current one (see streams.batches), so
+its changelog record and its store land on that partition: actor and commenter keys on
+the partition of the re-keying topic they arrive on, document ids on their
+``newswire.files`` partition. The latest-articles table has one key per files
+partition (its number), written from that partition's events: a short, bounded list.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ def _table(name: str, help_: str) -> Any:
     )
 
 
-actor_totals = _table("actor-totals", "Per-actor counts since the start")
-actor_buckets = _table("actor-buckets", "Per-actor counts in event-time buckets")
+actors = _table("actors", "Per-actor counts: totals and event-time buckets")
 commenters = _table("commenters", "Per-commenter activity")
 documents = _table("documents", "Documents already counted, by doc_id")
 latest_articles = _table("latest-articles", "Latest articles, per files partition")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiokafka.partitioner import murmur2
+
 from streams.app import app
 from streams.codecs import ModelCodec
 from streams.models import (
     ActorCountEvent,
     ArticleEvent,
-    CommenterEvent,
+    CommenterBatch,
     CommentEvent,
     Event,
     FileEvent,
-    MentionEvent,
+    MentionBatch,
     RejectedEvent,
 )
 from streams.settings import get_settings
@@ -39,12 +41,19 @@ articles_topic = _topic("articles", ArticleEvent)
 comments_topic = _topic("comments", CommentEvent)
 actor_counts_topic = _topic("actor-counts", ActorCountEvent)
 rejected_topic = _topic("rejected", RejectedEvent)
-# Internal re-keying topics: one event per (document, actor) keyed by actor, and per
-# (document, commenter) keyed by commenter, so each key's counts live on one partition.
-# Their keys are serialised like the tables' keys (Faust's "json" for str keys): Faust's
-# table routing hashes a key that way, so events must be partitioned the same way.
-mentions_topic = _topic("mentions", MentionEvent, key_serializer="json")
-commenters_topic = _topic("commenter-activity", CommenterEvent, key_serializer="json")
+# Internal re-keying topics: each record carries the mentions (or commenter activity)
+# of a batch of documents whose actor (commenter) keys hash to one partition, and is
+# sent to that partition, so each key's counts live on one partition. The hash is
+# Kafka's default partitioner on the key as the tables serialise it (Faust's "json" for
+# str keys), the one the tables' changelogs and Faust's table routing use.
+mentions_topic = _topic("mentions", MentionBatch, key_serializer="json")
+commenters_topic = _topic("commenter-activity", CommenterBatch, key_serializer="json")
+
+
+def partition_for(topic: Any, key: str) -> int:
+    """The partition Kafka's default partitioner gives ``key`` as ``topic`` serialises it."""
+    raw = topic.prepare_key(key, None)[0]
+    return int(murmur2(raw) & 0x7FFFFFFF) % _settings.partitions
 
 
 @app.task  # type: ignore[untyped-decorator]

@@ -19,15 +19,15 @@ from importlib.resources import files
 from typing import Any
 
 import orjson
-from aiokafka.partitioner import murmur2
 from faust.web import Request, Response, View
 
-from agents.counting import format_time, parse_time, sum_window, window_of
+from agents.counting import format_time, parse_time, window_counts, window_of
 from agents.recent import LATEST_ARTICLES
 from streams import metrics
 from streams.app import app
 from streams.settings import get_settings
-from streams.tables import actor_buckets, actor_totals, commenters, latest_articles
+from streams.tables import actors, commenters, latest_articles
+from streams.topics import partition_for
 
 log = logging.getLogger("newswire.views")
 _settings = get_settings()
@@ -48,10 +48,9 @@ def _me() -> str:
 
 
 def _partition(table: Any, key: str) -> int:
-    """The changelog partition of a table key: Kafka's default partitioner on the key as
-    Faust serialises it (the same hash the producer and Faust's router use)."""
-    raw = table.changelog_topic.prepare_key(key, None)[0]
-    return int(murmur2(raw) & 0x7FFFFFFF) % _settings.partitions
+    """The changelog partition of a table key (the same hash the producer and Faust's
+    router use)."""
+    return partition_for(table.changelog_topic, key)
 
 
 def _owner(table: Any, key: str) -> str:
@@ -115,29 +114,29 @@ async def _gather(
     return rows, errors
 
 
-def _recent_buckets(actor: str, held: list[str]) -> dict[str, dict[str, int]]:
-    """The actor's newest buckets, enough to compute any rolling window ending later."""
-    recent = held[-(_settings.rolling_hours * 3600 // _settings.bucket_seconds) :]
-    return {start: actor_buckets.get(f"{actor}@{start}") or {} for start in recent}
+def _actor_row(actor: str, record: dict[str, Any]) -> dict[str, Any]:
+    """What every actor listing shows of an actor record."""
+    return {
+        "id": actor,
+        "name": record["name"],
+        "type": record["type"],
+        "mentions": record["article_mentions"] + record["comment_mentions"],
+        "article_mentions": record["article_mentions"],
+        "comment_mentions": record["comment_mentions"],
+        "articles": record["articles"],
+        "comments": record["comments"],
+    }
 
 
 def _local_actors() -> list[dict[str, Any]]:
-    rows = []
-    for actor, total in _local_items(actor_totals):
-        rows.append(
-            {
-                "id": actor,
-                "name": total["name"],
-                "type": total["type"],
-                "mentions": total["article_mentions"] + total["comment_mentions"],
-                "article_mentions": total["article_mentions"],
-                "comment_mentions": total["comment_mentions"],
-                "articles": total["articles"],
-                "comments": total["comments"],
-                "recent": _recent_buckets(actor, total["buckets"]),
-            }
-        )
-    return rows
+    # With each row, the actor's newest buckets: enough for any rolling window that ends
+    # later (the merged listing picks one window end for all actors).
+    keep = _settings.rolling_hours * 3600 // _settings.bucket_seconds
+    return [
+        {**_actor_row(actor, record),
+         "recent": dict(sorted(record["buckets"].items())[-keep:])}
+        for actor, record in _local_items(actors)
+    ]
 
 
 def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
@@ -152,9 +151,7 @@ def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], st
         parse_time(max(starts)), _settings.bucket_seconds, _settings.rolling_hours
     )
     for row in rows:
-        recent = row.pop("recent")
-        window = sum_window(((parse_time(s), c) for s, c in recent.items()), begin, end)
-        row["last_24h"] = window["mentions"]
+        row["last_24h"] = window_counts(row.pop("recent"), begin, end)["mentions"]
     return rows, format_time(end)
 
 
@@ -163,7 +160,7 @@ class ActorsView(View):
     """GET /actors: every actor, most mentioned first."""
 
     async def get(self, request: Request) -> Response:
-        rows, errors = await _gather(request, actor_totals, "/actors", _local_actors)
+        rows, errors = await _gather(request, actors, "/actors", _local_actors)
         if request.query.get("scope") == "local":
             return _json(self, {"items": rows})
         rows, window_end = _with_last_24h(rows)
@@ -182,32 +179,29 @@ class ActorsView(View):
 
 
 def _actor_detail(actor_id: str) -> tuple[int, dict[str, Any]]:
-    """One actor's totals and bucket history from this worker's tables."""
-    total = actor_totals.get(actor_id)
-    if total is None:
+    """One actor's totals and bucket history from this worker's table."""
+    record = actors.get(actor_id)
+    if record is None:
         return 404, {"error": "unknown_actor", "detail": f"no counts for {actor_id}"}
-    held = [parse_time(s) for s in total["buckets"]]
-    counts = {b: actor_buckets.get(f"{actor_id}@{format_time(b)}") or {} for b in held}
+    buckets = record["buckets"]
+    step = timedelta(seconds=_settings.bucket_seconds)
     history = []
-    for bucket in held:
-        begin, end = window_of(bucket, _settings.bucket_seconds, _settings.rolling_hours)
+    for start in sorted(buckets):
+        mentions, articles, comments = buckets[start]
+        begin, end = window_of(parse_time(start), _settings.bucket_seconds,
+                               _settings.rolling_hours)
         history.append(
             {
-                "start": format_time(bucket),
-                "end": format_time(bucket + timedelta(seconds=_settings.bucket_seconds)),
-                **{k: counts[bucket].get(k, 0) for k in ("mentions", "articles", "comments")},
-                "rolling_24h": sum_window(counts.items(), begin, end)["mentions"],
+                "start": start,
+                "end": format_time(parse_time(start) + step),
+                "mentions": mentions,
+                "articles": articles,
+                "comments": comments,
+                "rolling_24h": window_counts(buckets, begin, end)["mentions"],
             }
         )
     return 200, {
-        "id": actor_id,
-        "name": total["name"],
-        "type": total["type"],
-        "mentions": total["article_mentions"] + total["comment_mentions"],
-        "article_mentions": total["article_mentions"],
-        "comment_mentions": total["comment_mentions"],
-        "articles": total["articles"],
-        "comments": total["comments"],
+        **_actor_row(actor_id, record),
         "last_24h": history[-1]["rolling_24h"] if history else 0,
         "bucket_seconds": _settings.bucket_seconds,
         "rolling_hours": _settings.rolling_hours,
@@ -227,7 +221,7 @@ class ActorView(View):
                 {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
                 status=400,
             )
-        owner = _owner(actor_totals, id)
+        owner = _owner(actors, id)
         if owner == _me() or request.query.get("scope") == "local":
             status, body = _actor_detail(id)
             return _json(self, body, status)
@@ -247,7 +241,10 @@ class ActorView(View):
 
 
 def _local_commenters() -> list[dict[str, Any]]:
-    return [dict(record) for _, record in _local_items(commenters)]
+    return [
+        {field: value for field, value in record.items() if field != "applied"}
+        for _, record in _local_items(commenters)
+    ]
 
 
 @app.page("/commenters")

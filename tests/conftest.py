@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.agent_doubles import Recorder
 from tests.harness import CORPUS, Pipeline
 
 
@@ -84,3 +86,34 @@ def kafka_pipeline(
 ) -> Iterator[Pipeline]:
     """A deployment on Apache Kafka only, for what relies on durable changelogs."""
     yield from _deployment(request, kafka_url, tmp_path)
+
+
+@pytest.fixture
+def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
+    """The topics the agents write to, replaced by recorders."""
+    from agents import counts, documents
+
+    recorders = {}
+    for module, names in (
+        (documents, ("articles_topic", "comments_topic", "mentions_topic",
+                     "commenters_topic", "rejected_topic")),
+        (counts, ("actor_counts_topic",)),
+    ):
+        for name in names:
+            recorders[name] = Recorder(getattr(module, name))
+            monkeypatch.setattr(module, name, recorders[name])
+    return recorders
+
+
+@pytest.fixture
+def faust_app() -> Iterator[Any]:
+    """The app, finalized for ``agent.test_context()``, with empty tables."""
+    from streams.app import app
+
+    app.finalize()
+    app.flow_control.resume()
+    for table in app.tables.values():
+        table.data.clear()
+    yield app
+    for table in app.tables.values():
+        table.data.clear()

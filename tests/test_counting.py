@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from agents.counting import (
-    add_to_bucket,
-    apply_commenter,
-    apply_mention,
-    bucket_key,
+    actor_counts,
     bucket_start,
+    count_commenters,
+    count_mentions,
     format_time,
     parse_time,
-    sum_window,
+    window_counts,
     window_of,
 )
-from streams.models import BucketCount, CommenterEvent, MentionEvent, Source
+from streams.models import ActorCountEvent, BucketCount, CommenterEvent, MentionEvent, Source
 
 T0 = datetime(2021, 12, 10, 11, 30, tzinfo=UTC)
 
@@ -36,73 +36,105 @@ def mention(
 def test_bucket_start_is_the_hour_in_utc() -> None:
     assert bucket_start(T0, 3600) == datetime(2021, 12, 10, 11, tzinfo=UTC)
     assert parse_time(format_time(T0)) == T0.replace(second=0, microsecond=0)
-    assert bucket_key("nato", bucket_start(T0, 3600)) == "nato@2021-12-10T11:00:00Z"
+    assert format_time(bucket_start(T0, 3600)) == "2021-12-10T11:00:00Z"
 
 
-def apply(total: dict[str, object] | None, event: MentionEvent, retention: timedelta) -> tuple[
-    dict[str, object], list[str]
-]:
-    result = apply_mention(total, event, retention)
-    assert result is not None
-    return result
+def count(
+    table: dict[str, Any], *events: MentionEvent, retention: timedelta = timedelta(days=7)
+) -> list[ActorCountEvent]:
+    return count_mentions(table, events, retention=retention, bucket_seconds=3600,
+                          rolling_hours=24)
 
 
 def test_totals_add_up_per_document() -> None:
-    total, expired = apply(None, mention("a", T0, 2, 3), timedelta(days=7))
-    total, expired = apply(total, mention("b", T0, 1, 0), timedelta(days=7))
+    table: dict[str, Any] = {}
+    count(table, mention("a", T0, 2, 3))
+    count(table, mention("b", T0, 1, 0))
+    total = table["nato"]
     assert (total["article_mentions"], total["comment_mentions"]) == (3, 3)
     assert (total["articles"], total["comments"]) == (2, 1)
-    assert total["buckets"] == ["2021-12-10T11:00:00Z"]
-    assert expired == []
+    assert total["buckets"] == {"2021-12-10T11:00:00Z": [6, 2, 1]}
+
+
+def test_a_batch_writes_each_actor_once_and_emits_its_latest_counts() -> None:
+    class Recording(dict[str, Any]):
+        writes = 0
+
+        def __setitem__(self, key: str, value: Any) -> None:
+            self.writes += 1
+            super().__setitem__(key, value)
+
+    table = Recording()
+    emitted = count(table, mention("a", T0, 1), mention("b", T0 + timedelta(hours=2), 2),
+                    mention("c", T0, 0, 1))
+    assert table.writes == 1
+    [event] = emitted
+    assert (event.total_mentions, event.total_articles, event.total_comments) == (4, 2, 1)
+    assert event.window_end == datetime(2021, 12, 10, 14, tzinfo=UTC)  # newest bucket + 1 h
+    assert event.mentions == 4
+
+
+def test_stored_values_are_not_changed_in_place() -> None:
+    table: dict[str, Any] = {}
+    count(table, mention("a", T0))
+    before = table["nato"]
+    snapshot = {**before, "buckets": dict(before["buckets"])}
+    count(table, mention("b", T0 + timedelta(hours=1)))
+    assert before == snapshot and table["nato"] is not before
 
 
 def test_buckets_older_than_retention_expire() -> None:
+    table: dict[str, Any] = {}
     retention = timedelta(hours=48)
-    total, _ = apply(None, mention("a", T0), retention)
-    total, _ = apply(total, mention("b", T0 + timedelta(hours=30)), retention)
-    total, expired = apply(total, mention("c", T0 + timedelta(hours=49)), retention)
-    assert expired == ["2021-12-10T11:00:00Z"]
-    assert len(total["buckets"]) == 2
-    assert total["articles"] == 3  # totals since the start never expire
+    count(table, mention("a", T0), retention=retention)
+    count(table, mention("b", T0 + timedelta(hours=30)), retention=retention)
+    count(table, mention("c", T0 + timedelta(hours=49)), retention=retention)
+    assert sorted(table["nato"]["buckets"]) == ["2021-12-11T17:00:00Z", "2021-12-12T12:00:00Z"]
+    assert table["nato"]["articles"] == 3  # totals since the start never expire
+    count(table, mention("d", T0 - timedelta(hours=1)), retention=retention)  # too old
+    assert len(table["nato"]["buckets"]) == 2 and table["nato"]["articles"] == 4
 
 
 def test_rolling_window_sums_the_last_24_buckets() -> None:
-    buckets = [(bucket_start(T0 + timedelta(hours=h), 3600), {"mentions": 1}) for h in range(48)]
-    newest = buckets[-1][0]
-    start, end = window_of(newest, 3600, 24)
+    buckets = {format_time(bucket_start(T0 + timedelta(hours=h), 3600)): [1, 0, 0]
+               for h in range(48)}
+    newest = max(buckets)
+    start, end = window_of(parse_time(newest), 3600, 24)
     assert end - start == timedelta(hours=24)
-    assert sum_window(buckets, start, end)["mentions"] == 24
+    assert window_counts(buckets, start, end)["mentions"] == 24
+    record = {"id": "nato", "name": "NATO", "type": "organization", "article_mentions": 48,
+              "comment_mentions": 0, "articles": 48, "comments": 0, "buckets": buckets}
+    event = actor_counts(record, newest, bucket_seconds=3600, rolling_hours=24)
+    assert (event.mentions, event.total_mentions) == (24, 48)
 
 
 def test_a_document_is_counted_once_per_value_whatever_the_replays() -> None:
-    retention = timedelta(days=7)
+    table: dict[str, Any] = {}
     first = mention("a", T0, 2, 0, offset=10)
-    total, _ = apply(None, first, retention)
-    assert apply_mention(total, first, retention) is None  # the same document again
-    assert apply_mention(total, mention("z", T0, offset=9), retention) is None  # older
-    total, _ = apply(total, mention("b", T0, 1, 0, offset=11), retention)
-    assert total["article_mentions"] == 3
+    count(table, first)
+    assert count(table, first) == []  # the same document again
+    assert count(table, mention("z", T0, offset=9)) == []  # older
+    # A replay batched differently: the counted document is skipped, the new one counted.
+    count(table, first, mention("b", T0, 1, 0, offset=11))
+    assert table["nato"]["article_mentions"] == 3
     other_partition = mention("c", T0, 5, 0, offset=3).model_copy(
         update={"source": Source(partition=1, offset=3)})
-    total, _ = apply(total, other_partition, retention)
-    assert total["article_mentions"] == 8
-    assert total["applied"] == {"0": 11, "1": 3}
-
-    bucket = add_to_bucket(None, Source(partition=0, offset=10), 1, 1, 0)
-    assert add_to_bucket(bucket, Source(partition=0, offset=10), 1, 1, 0) is None
-    bucket = add_to_bucket(bucket, Source(partition=0, offset=11), 2, 0, 1)
-    assert bucket is not None
-    assert (bucket["mentions"], bucket["articles"], bucket["comments"]) == (3, 1, 1)
+    count(table, other_partition)
+    assert table["nato"]["article_mentions"] == 8
+    assert table["nato"]["applied"] == {"0": 11, "1": 3}
+    assert table["nato"]["buckets"]["2021-12-10T11:00:00Z"] == [8, 3, 0]
 
 
 def test_commenter_activity_accumulates() -> None:
     event = CommenterEvent(doc_id="a", source=Source(partition=0, offset=1),
                            commenter="bitter", name="Bitter", handle=None, comments=2,
                            replies_received=1, score_sum=0, last_posted_at=T0)
-    record = apply_commenter(apply_commenter(None, event), event.model_copy(
-        update={"doc_id": "b", "score_sum": 3, "source": Source(partition=0, offset=2)}))
-    assert record is not None
-    assert apply_commenter(record, event) is None
+    table: dict[str, Any] = {}
+    later = event.model_copy(
+        update={"doc_id": "b", "score_sum": 3, "source": Source(partition=0, offset=2)})
+    assert count_commenters(table, [event, later]) == 1  # one write for the batch
+    assert count_commenters(table, [event]) == 0
+    record = table["bitter"]
     assert (record["comments"], record["replies_received"], record["score_sum"]) == (4, 2, 3)
     assert record["documents"] == 2
     assert record["last_posted_at"] == "2021-12-10T11:30:00Z"
