@@ -25,7 +25,7 @@ async def count_actors(stream: Any) -> None:
     retention = timedelta(hours=settings.retention_hours)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for group in by_partition(events).values():
-            set_current_event(stream, group[-1])
+            set_current_event(group[-1])
             changed = counting.count_mentions(
                 actors,
                 (m for e in group if isinstance(e.value, MentionBatch) for m in e.value.mentions),
@@ -34,7 +34,7 @@ async def count_actors(stream: Any) -> None:
             )
             for counts in changed:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
-        set_current_event(stream, None)
+        set_current_event(None)
 
 
 @app.agent(commenters_topic, name="count-commenters")
@@ -43,10 +43,10 @@ async def count_commenters(stream: Any) -> None:
     settings = get_settings()
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for group in by_partition(events).values():
-            set_current_event(stream, group[-1])
+            set_current_event(group[-1])
             counting.count_commenters(
                 commenters,
                 (a for e in group if isinstance(e.value, CommenterBatch)
                  for a in e.value.activities),
             )
-        set_current_event(stream, None)
+        set_current_event(None)

@@ -68,7 +68,7 @@ async def parse_documents(stream: Any) -> None:
         activities: dict[int, list[CommenterEvent]] = defaultdict(list)
         latest: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
         for record in records:
-            set_current_event(stream, record)
+            set_current_event(record)
             event = record.value
             source = Source(partition=record.message.partition, offset=record.message.offset)
             if isinstance(event, Malformed):
@@ -115,9 +115,9 @@ async def parse_documents(stream: Any) -> None:
             for activity in result.commenters:
                 activities[partition_for(commenters_topic, activity.commenter)].append(activity)
         for partition, (record, items) in latest.items():
-            set_current_event(stream, record)
+            set_current_event(record)
             latest_articles[str(partition)] = items
-        set_current_event(stream, None)
+        set_current_event(None)
         for partition, batch in mentions.items():
             await mentions_topic.send(value=MentionBatch(mentions=batch), partition=partition)
         for partition, group in activities.items():
