@@ -21,8 +21,8 @@ from streams.settings import Settings
 
 
 @dataclass
-class CeilingResult:
-    """Throughput of the in-process run."""
+class Throughput:
+    """Documents and comments over a measured time."""
 
     documents: int
     comments: int
@@ -39,7 +39,7 @@ class CeilingResult:
 
 def run_ceiling(
     events: list[FileEvent], settings: Settings, batch_size: int = 100
-) -> CeilingResult:
+) -> Throughput:
     """Process ``events`` in-process, as one worker would; the elapsed time.
 
     Counting is applied every ``batch_size`` documents, like the agents' batches.
@@ -74,4 +74,4 @@ def run_ceiling(
         if (offset + 1) % batch_size == 0:
             count()
     count()
-    return CeilingResult(len(documents), comments, time.perf_counter() - started)
+    return Throughput(len(documents), comments, time.perf_counter() - started)

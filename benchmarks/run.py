@@ -29,10 +29,11 @@ import orjson
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from benchmarks.ceiling import run_ceiling
+from benchmarks.ceiling import Throughput, run_ceiling
 from benchmarks.generate import write_documents
 from benchmarks.kafka_io import Broker, Offsets, first_only, grown, last_only, total, wait_until
 from streams.broker import free_port
+from streams.child import ChildProcess
 from streams.ingest import read_document
 from streams.local_kafka import LocalKafka
 from streams.models import FileEvent, RejectedEvent
@@ -53,50 +54,6 @@ def log(message: str) -> None:
 
 
 # -- a process and what /proc says about it
-
-
-@dataclass
-class Child:
-    """A child process (own process group) whose output goes to a log file."""
-
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Child:
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(
-                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
-            )
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, timeout: float = 30.0) -> None:
-        if self.process is None or not self.alive():
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def tail(self, lines: int = 40) -> str:
-        if not self.log_path.exists():
-            return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -158,28 +115,17 @@ def _ms(ts: str) -> float:
 
 
 @dataclass
-class Phase:
+class Phase(Throughput):
     """What one burst of documents through a deployment measured."""
 
-    documents: int
-    seconds: float
-    comments: int
     messages: dict[str, int] = field(default_factory=dict)
     cpu_s: float = 0.0
-
-    @property
-    def docs_per_s(self) -> float:
-        return self.documents / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def comments_per_s(self) -> float:
-        return self.comments / self.seconds if self.seconds > 0 else 0.0
 
 
 class Deployment:
     """A processing process and its topics (``prefix``*, plus its internal ones)."""
 
-    def __init__(self, broker: Broker, settings: Settings, child: Child,
+    def __init__(self, broker: Broker, settings: Settings, child: ChildProcess,
                  internal: Callable[[str], bool]) -> None:
         self.broker = broker
         self.settings = settings
@@ -260,7 +206,7 @@ class Deployment:
             for topic in sorted({tp.topic for tp in after})
         }
         comments = messages.get(self.settings.topic("comments"), 0)
-        return Phase(len(paths), (last - first) / 1000, comments, messages, cpu)
+        return Phase(len(paths), comments, (last - first) / 1000, messages, cpu)
 
     async def latency(self, paths: Sequence[Path], rate: float, timeout: float) -> list[float]:
         """Offer ``paths`` at ``rate``/s; each article's delay after its file's arrival, ms.
@@ -341,10 +287,10 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
         broker=kafka.url, topic_prefix=PREFIX, app_id=APP_ID, data_dir=root / "worker",
         partitions=opts.partitions,
     )
-    worker = Child(
+    worker = ChildProcess(
         "worker", [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warn"],
         _env(settings, NEWSWIRE_WEB_PORT=str(free_port()), NEWSWIRE_STORE=opts.store),
-        root / "worker.log",
+        root / "worker.log", cwd=REPO,
     )
     async with Broker(kafka.bootstrap) as broker:
         newswire = Deployment(broker, settings, worker, lambda t: t.startswith(APP_ID))
@@ -403,13 +349,13 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
         if opts.peer:
             peer_settings = Settings(broker=kafka.url, topic_prefix=PEER_PREFIX,
                                      partitions=opts.partitions, data_dir=root / "peer")
-            peer = Child(
+            peer = ChildProcess(
                 "peer",
                 [sys.executable, "-m", "benchmarks.peer_quix", "--broker", kafka.bootstrap,
                  "--files", peer_settings.topic("files"), "--prefix", PEER_PREFIX,
                  "--group", "quix-peer", "--state-dir", str(root / "peer-state"),
                  "--partitions", str(opts.partitions)],
-                _env(peer_settings), root / "peer.log",
+                _env(peer_settings), root / "peer.log", cwd=REPO,
             )
             deployment = Deployment(broker, peer_settings, peer,
                                     lambda t: t.startswith(("repartition__", "changelog__")))

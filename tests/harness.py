@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -25,6 +23,7 @@ from aiokafka import AIOKafkaConsumer
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.broker import free_port
+from streams.child import ChildProcess
 from streams.ingest import read_document
 from streams.models import FileEvent
 
@@ -63,60 +62,8 @@ def get_status(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-@dataclass
-class Proc:
-    """A child process whose output goes to a log file, stopped with its process group."""
-
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    log: Path
-    cwd: Path = REPO
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Proc:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.cwd,
-            )
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def signal(self, signum: int) -> None:
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signum)
-
-    def stop(self, timeout: float = 30.0) -> int | None:
-        """SIGTERM, wait, SIGKILL if needed; returns the exit code."""
-        if self.process is None:
-            return None
-        if self.alive():
-            self.signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.signal(signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
-
-    def kill(self) -> None:
-        self.signal(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait()
-
-    def tail(self, lines: int = 80) -> str:
-        if not self.log.exists():
-            return ""
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+class Proc(ChildProcess):
+    """A ``newswire`` process of a test deployment."""
 
 
 @dataclass
