@@ -7,7 +7,7 @@ from typing import Any
 
 from agents import counting
 from streams.app import app
-from streams.batches import by_partition, set_current_event
+from streams.batches import by_partition, drain_changelogs, set_current_event
 from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -35,6 +35,7 @@ async def count_actors(stream: Any) -> None:
             for counts in changed:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
         set_current_event(None)
+        await drain_changelogs(app)
 
 
 @app.agent(commenters_topic, name="count-commenters")
@@ -50,3 +51,4 @@ async def count_commenters(stream: Any) -> None:
                  for a in e.value.activities),
             )
         set_current_event(None)
+        await drain_changelogs(app)

@@ -11,7 +11,7 @@ from agents.extraction.actors import default_gazetteer
 from agents.recent import article_summary, push_latest
 from streams import metrics
 from streams.app import app
-from streams.batches import set_current_event
+from streams.batches import drain_changelogs, set_current_event
 from streams.models import (
     CommenterBatch,
     CommenterEvent,
@@ -124,6 +124,7 @@ async def parse_documents(stream: Any) -> None:
             await commenters_topic.send(
                 value=CommenterBatch(activities=group), partition=partition
             )
+        await drain_changelogs(app)  # before Faust acknowledges the batch
 
 
 async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:

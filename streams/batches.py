@@ -6,10 +6,21 @@ changelog record goes to the current event's partition, and the RocksDB store fi
 key under it. A batch loop therefore names, before it writes a key, an event of the
 partition that key belongs to. Only the agent task's context variable is set: the
 stream's own ``current_event`` attribute belongs to the task that fills the batch.
+
+Table writes queue their changelog records in Faust's producer buffer, which a
+background task hands to the Kafka producer. Before committing offsets Faust flushes
+that buffer, but its flush gives up as soon as 0.1 s pass without a record leaving the
+buffer (``ProducerBuffer.flush_atmost``): on a busy machine offsets were committed for
+events whose changelog records were still queued, and a worker killed at that moment
+lost those counts (found by the SIGKILL tests). A batch loop therefore waits, with
+:func:`drain_changelogs`, until the buffer is empty before its events are acknowledged;
+the commit's producer flush then covers every record of every acknowledged event.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,3 +40,12 @@ def by_partition(events: Iterable[Any]) -> dict[int, list[Any]]:
     for event in events:
         groups[event.message.partition].append(event)
     return dict(groups)
+
+
+async def drain_changelogs(app: Any) -> None:
+    """Wait until every queued table changelog record was handed to the Kafka producer."""
+    buffer = app.producer.buffer
+    while buffer.size and buffer.state == "running":  # not running: no worker (unit tests)
+        buffer.message_sent.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(buffer.message_sent.wait(), timeout=1.0)

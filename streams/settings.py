@@ -57,11 +57,6 @@ class Settings(BaseSettings):
     batch_seconds: float = Field(
         default=0.05, gt=0, description="How long an agent waits to fill a batch"
     )
-    stall_seconds: float = Field(
-        default=60.0,
-        description="A worker whose input lags without moving this long resumes, then"
-        " exits to be restarted (0: never)",
-    )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
     log_level: str = "info"
