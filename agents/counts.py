@@ -7,7 +7,7 @@ from typing import Any
 
 from agents import counting
 from streams.app import app
-from streams.batches import by_partition, drain_changelogs, set_current_event
+from streams.batches import Staged, by_partition, set_current_event, write
 from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -24,18 +24,20 @@ async def count_actors(stream: Any) -> None:
     settings = get_settings()
     retention = timedelta(hours=settings.retention_hours)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        for group in by_partition(events).values():
+        for partition, group in by_partition(events).items():
             set_current_event(group[-1])
+            staged = Staged(actors)
             changed = counting.count_mentions(
-                actors,
+                staged,
                 (m for e in group if isinstance(e.value, MentionBatch) for m in e.value.mentions),
                 retention=retention, bucket_seconds=settings.bucket_seconds,
                 rolling_hours=settings.rolling_hours,
             )
+            for actor, record in staged.changes.items():
+                await write(actors, actor, record, partition)
             for counts in changed:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
         set_current_event(None)
-        await drain_changelogs(app)
 
 
 @app.agent(commenters_topic, name="count-commenters")
@@ -43,12 +45,14 @@ async def count_commenters(stream: Any) -> None:
     """Apply each batch of commenter activity to the commenters table."""
     settings = get_settings()
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        for group in by_partition(events).values():
+        for partition, group in by_partition(events).items():
             set_current_event(group[-1])
+            staged = Staged(commenters)
             counting.count_commenters(
-                commenters,
+                staged,
                 (a for e in group if isinstance(e.value, CommenterBatch)
                  for a in e.value.activities),
             )
+            for commenter, record in staged.changes.items():
+                await write(commenters, commenter, record, partition)
         set_current_event(None)
-        await drain_changelogs(app)

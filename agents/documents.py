@@ -11,7 +11,7 @@ from agents.extraction.actors import default_gazetteer
 from agents.recent import article_summary, push_latest
 from streams import metrics
 from streams.app import app
-from streams.batches import drain_changelogs, set_current_event
+from streams.batches import set_current_event, write
 from streams.models import (
     CommenterBatch,
     CommenterEvent,
@@ -98,11 +98,11 @@ async def parse_documents(stream: Any) -> None:
             except Exception as exc:  # a parser bug must not stop the stream
                 await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
                 continue
-            documents[event.doc_id] = {
+            await write(documents, event.doc_id, {
                 "source_path": event.source_path,
                 "offset": source.offset,
                 "processed_at": result.article.processed_at.isoformat(),
-            }
+            }, source.partition)
             _, items = latest.get(source.partition) or (
                 None, latest_articles.get(str(source.partition)))
             latest[source.partition] = (record, push_latest(items, article_summary(result.article)))
@@ -116,7 +116,7 @@ async def parse_documents(stream: Any) -> None:
                 activities[partition_for(commenters_topic, activity.commenter)].append(activity)
         for partition, (record, items) in latest.items():
             set_current_event(record)
-            latest_articles[str(partition)] = items
+            await write(latest_articles, str(partition), items, partition)
         set_current_event(None)
         for partition, batch in mentions.items():
             await mentions_topic.send(value=MentionBatch(mentions=batch), partition=partition)
@@ -124,7 +124,6 @@ async def parse_documents(stream: Any) -> None:
             await commenters_topic.send(
                 value=CommenterBatch(activities=group), partition=partition
             )
-        await drain_changelogs(app)  # before Faust acknowledges the batch
 
 
 async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:

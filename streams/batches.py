@@ -7,23 +7,21 @@ key under it. A batch loop therefore names, before it writes a key, an event of 
 partition that key belongs to. Only the agent task's context variable is set: the
 stream's own ``current_event`` attribute belongs to the task that fills the batch.
 
-Table writes queue their changelog records in Faust's producer buffer, which a
-background task hands to the Kafka producer. Before committing offsets Faust flushes
-that buffer, but its flush gives up as soon as 0.1 s pass without a record leaving the
-buffer (``ProducerBuffer.flush_atmost``): on a busy machine offsets were committed for
-events whose changelog records were still queued, and a worker killed at that moment
-lost those counts (found by the SIGKILL tests). A batch loop therefore waits, with
-:func:`drain_changelogs`, until the buffer is empty before its events are acknowledged;
-the commit's producer flush then covers every record of every acknowledged event.
+Tables are written with :func:`write`: the value goes to the store and its changelog
+record is sent and awaited in the agent, like any output, so it is in the Kafka
+producer before the batch's events are acknowledged, and the flush that precedes every
+offset commit covers it. A plain ``table[key] = value`` queues the record in Faust's
+producer buffer instead, and Faust's flush before a commit gives up as soon as 0.1 s
+pass without a record leaving that buffer (``ProducerBuffer.flush_atmost``): on a busy
+machine offsets were committed ahead of queued changelog records, and a worker killed
+at that moment lost counts (found by the SIGKILL tests).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
 from faust import streams
@@ -42,10 +40,40 @@ def by_partition(events: Iterable[Any]) -> dict[int, list[Any]]:
     return dict(groups)
 
 
-async def drain_changelogs(app: Any) -> None:
-    """Wait until every queued table changelog record was handed to the Kafka producer."""
-    buffer = app.producer.buffer
-    while buffer.size and buffer.state == "running":  # not running: no worker (unit tests)
-        buffer.message_sent.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(buffer.message_sent.wait(), timeout=1.0)
+async def write(table: Any, key: str, value: Any, partition: int) -> None:
+    """``table[key] = value``, its changelog record sent to ``partition`` and awaited."""
+    table.data[key] = value
+    await table.changelog_topic.send(
+        key=key, value=value, partition=partition,
+        key_serializer=table.key_serializer, value_serializer=table.value_serializer,
+        callback=table._on_changelog_sent,
+    )
+
+
+class Staged(MutableMapping[str, Any]):
+    """A table seen through the changes of a batch: reads fall through to the table,
+    writes are kept in ``changes`` for the agent to :func:`write`."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.changes: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.changes:
+            return self.changes[key]
+        value = self.table.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.changes[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise NotImplementedError("counting never deletes keys")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)

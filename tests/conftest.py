@@ -102,6 +102,15 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
         for name in names:
             recorders[name] = Recorder(getattr(module, name))
             monkeypatch.setattr(module, name, recorders[name])
+    # Table writes: the store as in the worker, the changelog record recorded.
+    changelogs = recorders["changelogs"] = Recorder()
+
+    async def write(table: Any, key: str, value: Any, partition: int) -> None:
+        table.data[key] = value
+        await changelogs.send(key=key, value=(table.name, value), partition=partition)
+
+    for module in (counts, documents):
+        monkeypatch.setattr(module, "write", write)
     return recorders
 
 

@@ -147,6 +147,11 @@ async def test_count_actors_updates_tables_and_emits_counts(
             update={"doc_id": "d3", "source": Source(partition=0, offset=3)})]), key=None)
         await until(lambda: len(emitted) == 3)
     assert actors["nato"]["article_mentions"] == 6
+    # One changelog record per batch that changed the actor, on the events' partition.
+    changelog = outputs["changelogs"]
+    assert [(key, table) for key, (table, _) in changelog.sent] == [("nato", "actors")] * 3
+    assert set(changelog.partitions) == {0}
+    assert changelog.sent[-1][1][1] == actors["nato"]
     assert actors["nato"]["buckets"] == {"2021-12-10T11:00:00Z": [9, 3, 3]}
     values = [value for _, value in emitted]
     assert all(isinstance(e, ActorCountEvent) for e in values)
