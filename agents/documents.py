@@ -36,6 +36,38 @@ from streams.topics import (
 )
 
 
+class _Outbox:
+    """What a batch of documents sends once, at its end: one mentions record and one
+    commenter-activity record per destination partition, one latest-articles value per
+    files partition."""
+
+    def __init__(self) -> None:
+        self.mentions: dict[int, list[MentionEvent]] = defaultdict(list)
+        self.activities: dict[int, list[CommenterEvent]] = defaultdict(list)
+        self.latest: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+
+    def add(self, record: Any, result: Enriched) -> None:
+        for mention in result.mentions:
+            self.mentions[partition_for(mentions_topic, mention.actor)].append(mention)
+        for activity in result.commenters:
+            self.activities[partition_for(commenters_topic, activity.commenter)].append(
+                activity)
+        partition = record.message.partition
+        _, items = self.latest.get(partition) or (None, latest_articles.get(str(partition)))
+        self.latest[partition] = (record, push_latest(items, article_summary(result.article)))
+
+    async def send(self) -> None:
+        for partition, (record, items) in self.latest.items():
+            set_current_event(record)
+            await write(latest_articles, str(partition), items, partition)
+        set_current_event(None)
+        for partition, mentions in self.mentions.items():
+            await mentions_topic.send(value=MentionBatch(mentions=mentions), partition=partition)
+        for partition, activities in self.activities.items():
+            await commenters_topic.send(
+                value=CommenterBatch(activities=activities), partition=partition)
+
+
 @app.agent(files_topic, name="parse-documents")
 async def parse_documents(stream: Any) -> None:
     """Parse each new document once; a doc_id already counted is reported, not recounted.
@@ -63,67 +95,51 @@ async def parse_documents(stream: Any) -> None:
             ner=ner,
         )
 
-    async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        mentions: dict[int, list[MentionEvent]] = defaultdict(list)
-        activities: dict[int, list[CommenterEvent]] = defaultdict(list)
-        latest: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
-        for record in records:
-            set_current_event(record)
-            event = record.value
-            source = Source(partition=record.message.partition, offset=record.message.offset)
-            if isinstance(event, Malformed):
-                await reject(None, None, "malformed_event", f"not a files event: {event.error}")
-                continue
-            if not isinstance(event, FileEvent):
-                await reject(
-                    None, None, "malformed_event", f"unexpected value {type(event).__name__}"
-                )
-                continue
-            metrics.files_accepted.inc()
-            # A doc_id always lands on the same files partition (it is the key), so the
-            # offset tells a new drop of the same text (reported, not counted) from a
-            # replay of the same event after a failure (processed again; counting skips
-            # what it already holds, see agents.counting).
-            first = documents.get(event.doc_id)
-            if first is not None and first.get("offset") != source.offset:
-                await reject(
-                    event.source_path,
-                    event.doc_id,
-                    "duplicate",
-                    f"same text as {first.get('source_path')}, already counted; nothing changes",
-                )
-                continue
-            try:
-                result = await parse(event, source)
-            except Exception as exc:  # a parser bug must not stop the stream
-                await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
-                continue
-            await write(documents, event.doc_id, {
-                "source_path": event.source_path,
-                "offset": source.offset,
-                "processed_at": result.article.processed_at.isoformat(),
-            }, source.partition)
-            _, items = latest.get(source.partition) or (
-                None, latest_articles.get(str(source.partition)))
-            latest[source.partition] = (record, push_latest(items, article_summary(result.article)))
-            metrics.observe_article(result.article)
-            await articles_topic.send(key=event.doc_id, value=result.article)
-            for comment in result.comments:
-                await comments_topic.send(key=event.doc_id, value=comment)
-            for mention in result.mentions:
-                mentions[partition_for(mentions_topic, mention.actor)].append(mention)
-            for activity in result.commenters:
-                activities[partition_for(commenters_topic, activity.commenter)].append(activity)
-        for partition, (record, items) in latest.items():
-            set_current_event(record)
-            await write(latest_articles, str(partition), items, partition)
-        set_current_event(None)
-        for partition, batch in mentions.items():
-            await mentions_topic.send(value=MentionBatch(mentions=batch), partition=partition)
-        for partition, group in activities.items():
-            await commenters_topic.send(
-                value=CommenterBatch(activities=group), partition=partition
+    async def process(record: Any, outbox: _Outbox) -> None:
+        set_current_event(record)
+        event = record.value
+        source = Source(partition=record.message.partition, offset=record.message.offset)
+        if isinstance(event, Malformed):
+            await reject(None, None, "malformed_event", f"not a files event: {event.error}")
+            return
+        if not isinstance(event, FileEvent):
+            await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
+            return
+        metrics.files_accepted.inc()
+        # A doc_id always lands on the same files partition (it is the key), so the offset
+        # tells a new drop of the same text (reported, not counted) from a replay of the
+        # same event after a failure (processed again; counting skips what it already
+        # holds, see agents.counting).
+        first = documents.get(event.doc_id)
+        if first is not None and first.get("offset") != source.offset:
+            await reject(
+                event.source_path,
+                event.doc_id,
+                "duplicate",
+                f"same text as {first.get('source_path')}, already counted; nothing changes",
             )
+            return
+        try:
+            result = await parse(event, source)
+        except Exception as exc:  # a parser bug must not stop the stream
+            await reject(event.source_path, event.doc_id, "parse_error", repr(exc)[:500])
+            return
+        await write(documents, event.doc_id, {
+            "source_path": event.source_path,
+            "offset": source.offset,
+            "processed_at": result.article.processed_at.isoformat(),
+        }, source.partition)
+        metrics.observe_article(result.article)
+        await articles_topic.send(key=event.doc_id, value=result.article)
+        for comment in result.comments:
+            await comments_topic.send(key=event.doc_id, value=comment)
+        outbox.add(record, result)
+
+    async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
+        outbox = _Outbox()
+        for record in records:
+            await process(record, outbox)
+        await outbox.send()
 
 
 async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:
