@@ -8,6 +8,7 @@ sends, no changelogs, no commits. What this code can do on this machine, single-
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +19,7 @@ from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.models import CommenterEvent, FileEvent, MentionEvent, Source
 from streams.settings import Settings
+from streams.worker import tune_gc
 
 
 @dataclass
@@ -42,7 +44,8 @@ def run_ceiling(
 ) -> Throughput:
     """Process ``events`` in-process, as one worker would; the elapsed time.
 
-    Counting is applied every ``batch_size`` documents, like the agents' batches.
+    Counting is applied every ``batch_size`` documents, like the agents' batches, and the
+    garbage collector is tuned as in the worker (``NEWSWIRE_GC_THRESHOLD``).
     """
     gazetteer = default_gazetteer()
     retention = timedelta(hours=settings.retention_hours)
@@ -61,6 +64,8 @@ def run_ceiling(
         mentions.clear()
         activities.clear()
 
+    thresholds = gc.get_threshold()
+    tune_gc(settings.gc_threshold)
     started = time.perf_counter()
     for offset, event in enumerate(events):
         source = Source(partition=0, offset=offset)
@@ -74,4 +79,7 @@ def run_ceiling(
         if (offset + 1) % batch_size == 0:
             count()
     count()
-    return Throughput(len(documents), comments, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+    return Throughput(len(documents), comments, elapsed)

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     batch_seconds: float = Field(
         default=0.05, gt=0, description="How long an agent waits to fill a batch"
     )
+    gc_threshold: int = Field(
+        default=50_000, ge=0,
+        description="Allocations between young-generation collections in the worker"
+        " (Python's default 700; 0 leaves Python's settings)",
+    )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
     log_level: str = "info"
