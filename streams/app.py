@@ -29,7 +29,7 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=settings.broker_url,
         broker_credentials=settings.broker_credentials(),
-        autodiscover=["agents", "streams.views"],
+        autodiscover=["agents", "streams.views", "streams.watchdog"],
         origin="streams",
         datadir=str(settings.data_dir / "worker"),
         store=settings.store,

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     batch_seconds: float = Field(
         default=0.05, gt=0, description="How long an agent waits to fill a batch"
     )
+    stall_seconds: float = Field(
+        default=30.0,
+        description="Input partitions that lag without moving this long are reported and"
+        " resumed (0: never)",
+    )
     gc_threshold: int = Field(
         default=50_000, ge=0,
         description="Allocations between young-generation collections in the worker"

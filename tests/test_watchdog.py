@@ -1,0 +1,29 @@
+"""The stall watchdog's bookkeeping: lagging partitions that stop moving."""
+
+from __future__ import annotations
+
+from streams.watchdog import StallWatch
+
+
+def test_a_lagging_partition_that_does_not_move_is_stalled_after_the_delay() -> None:
+    watch = StallWatch(stall_seconds=30)
+    assert watch.stalled(0, {"files-0": (5, 9), "files-1": (9, 9)}) == []
+    assert watch.stalled(29, {"files-0": (5, 9), "files-1": (9, 9)}) == []
+    assert watch.stalled(30, {"files-0": (5, 9), "files-1": (9, 9)}) == ["files-0"]
+
+
+def test_progress_or_catching_up_restarts_the_clock() -> None:
+    watch = StallWatch(stall_seconds=30)
+    watch.stalled(0, {"files-0": (5, 9)})
+    assert watch.stalled(40, {"files-0": (6, 9)}) == []  # it moved
+    assert watch.stalled(69, {"files-0": (6, 12)}) == []
+    assert watch.stalled(70, {"files-0": (6, 12)}) == ["files-0"]
+    assert watch.stalled(80, {"files-0": (12, 12)}) == []  # caught up
+    assert watch.stalled(200, {"files-0": (12, 13)}) == []  # new input: a new clock
+
+
+def test_revoked_partitions_are_forgotten() -> None:
+    watch = StallWatch(stall_seconds=10)
+    watch.stalled(0, {"files-0": (1, 2)})
+    watch.stalled(5, {})
+    assert watch.stalled(20, {"files-0": (1, 2)}) == []
