@@ -28,9 +28,16 @@ def _setup_logging(level: str = "info") -> None:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    # aiokafka logs every failed connection attempt with a traceback; our own retry
-    # loop already says, in one line, which address is unreachable.
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    aiokafka = logging.getLogger("aiokafka")
+    aiokafka.setLevel(logging.WARNING)
+    aiokafka.addFilter(_drop_connection_failures)
+
+
+def _drop_connection_failures(record: logging.LogRecord) -> bool:
+    """aiokafka logs every failed connection attempt; the retry loops of newswire
+    already say, in one line, which address is unreachable. Everything else it
+    reports (a fetcher or coordinator failure) is kept."""
+    return not str(record.msg).startswith("Unable connect")
 
 
 def _export(**values: Any) -> None:

@@ -4,9 +4,12 @@ Seen once in four full CI runs (Apache Kafka, Faust 0.15, cause not found): afte
 rebalance handed a stopped worker's partitions to the remaining one, that worker never
 read them, with no error logged. Every few seconds the watchdog compares, for each
 assigned input partition, the stream's read position with the log end. When a partition
-has lagged without moving for ``NEWSWIRE_STALL_SECONDS``, it logs what the consumer
-holds (positions, paused partitions, flow control) and resumes the partitions and the
-flow; it does so again after each further period without progress.
+has lagged without moving for ``NEWSWIRE_STALL_SECONDS``, it logs what the consumer and
+its Kafka client hold (positions, pauses, flow control, the client's fetch state), then
+resumes the partitions and the flow and has the consumer rejoin its group: the new
+assignment restarts fetching from the committed offsets (work done again is counted
+once, as after any rebalance). It does so again after each further period without
+progress.
 """
 
 from __future__ import annotations
@@ -81,16 +84,67 @@ async def watch_for_stalls() -> None:
     stalled = _watch.stalled(time.monotonic(), positions)
     if not stalled:
         return
-    state = ", ".join(
-        f"{tp.topic}[{tp.partition}] at {positions[tp][0]} of {positions[tp][1]}"
-        for tp in sorted(stalled)
-    )
+    state = ", ".join(f"{_name(tp)} at {positions[tp][0]} of {positions[tp][1]}"
+                      for tp in sorted(stalled))
     log.error(
-        "stalled for %.0f s with input left: %s; paused: %s; flow active: %s; resuming",
-        _settings.stall_seconds, state, sorted(consumer._paused_partitions),
-        app.flow_control.is_active(),
+        "stalled for %.0f s with input left: %s; paused: %s; flow active: %s; %s;"
+        " resuming and rejoining the consumer group",
+        _settings.stall_seconds, state, _names(consumer._paused_partitions) or "none",
+        app.flow_control.is_active(), _client_state(consumer, stalled),
     )
     consumer.resume_partitions(stalled)
     consumer.resume_flow()
     app.flow_control.resume()
+    # A new assignment restarts the client's fetching from scratch: its requests in
+    # flight are dropped, every partition is sought to its committed offset again.
+    await consumer._thread.call_thread(_rejoin, consumer._thread._ensure_consumer())
     _watch.reset()
+
+
+async def _rejoin(client: Any) -> None:
+    """Ask the group coordinator for a rebalance (run in the consumer's thread)."""
+    client._coordinator.request_rejoin()
+
+
+def _name(tp: Any) -> str:
+    return f"{tp.topic}[{tp.partition}]"
+
+
+def _names(tps: Any) -> str:
+    return ", ".join(_name(tp) for tp in sorted(tps))
+
+
+def _task_state(task: Any) -> str:
+    if task is None:
+        return "none"
+    if not task.done():
+        return "running"
+    if task.cancelled():
+        return "cancelled"
+    return f"ended ({task.exception()!r})"
+
+
+def _client_state(consumer: Any, tps: list[Any]) -> str:
+    """What the Kafka client holds for ``tps``: its fetch loop, the commit-point
+    refresh it waits on, and each partition's fetch state (read from the consumer's
+    thread without locking: a snapshot for the log, nothing more)."""
+    try:
+        client = consumer._thread._ensure_consumer()
+        fetcher, coordinator = client._fetcher, client._coordinator
+        assignment = client._subscription.subscription.assignment
+        parts = [
+            f"fetch loop {_task_state(fetcher._fetch_task)}",
+            f"commit refresh {_task_state(getattr(coordinator, '_commit_refresh_task', None))}",
+            f"requests in flight to nodes {sorted(fetcher._in_flight)}",
+        ]
+        for tp in sorted(tps):
+            state = assignment.state_value(tp)
+            parts.append(
+                f"{_name(tp)}: position "
+                f"{state.position if state.has_valid_position else None}, awaiting reset "
+                f"{state.awaiting_reset}, paused {state.paused}, waiting for its commit point "
+                f"{len(state._committed_futs)}, buffered {tp in fetcher._records}"
+            )
+        return "; ".join(parts)
+    except Exception as exc:  # diagnostics only: never fail the check over them
+        return f"client state unavailable ({exc!r})"

@@ -137,11 +137,29 @@ class Pipeline:
         return asyncio.run(read_topic(self.bootstrap, self.topic(short), until, timeout, linger))
 
     def logs(self) -> str:
-        return "\n\n".join(f"===== {p.name} ({p.log})\n{p.tail()}" for p in self.procs)
+        """Each process's last lines, then every process's warnings and errors (last, so
+        that a truncated CI report still shows them)."""
+        tails = [f"===== {p.name} ({p.log})\n{p.tail()}" for p in self.procs]
+        notable = [f"===== {p.name}: warnings and errors\n{notable_lines(p)}"
+                   for p in self.procs]
+        return "\n\n".join(tails + notable)
 
     def stop_all(self) -> None:
         for proc in reversed(self.procs):
             proc.stop()
+
+
+def notable_lines(proc: Proc, limit: int = 12) -> str:
+    """A process log's last ``limit`` distinct warning and error lines, shortened."""
+    if not proc.log.exists():
+        return ""
+    seen: dict[str, str] = {}
+    for line in proc.log.read_text(errors="replace").splitlines():
+        if "WARNING" in line or "ERROR" in line or "CRITICAL" in line:
+            message = line.split("]", 3)[-1] if line.startswith("[") else line.split(" ", 1)[-1]
+            seen.pop(message[:120], None)
+            seen[message[:120]] = line[:1500]
+    return "\n".join(list(seen.values())[-limit:])
 
 
 @dataclass
