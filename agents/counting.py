@@ -16,7 +16,8 @@ the same changelog record as the counts, so the two are always restored together
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -81,15 +82,16 @@ def working_copy(record: Json) -> Json:
     return {**record, "buckets": dict(record["buckets"]), "applied": dict(record["applied"])}
 
 
-def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> bool:
+def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> str | None:
     """Add one document's mentions of an actor to ``record`` (a working copy), in place.
 
     ``buckets`` maps a bucket start to ``[mentions, articles, comments]``; buckets that
     end up a retention period or more before the actor's newest bucket are dropped
-    (totals since the start are kept). False when the document was already counted.
+    (totals since the start are kept). Returns the newest bucket start of the mention,
+    or None when the document was already counted.
     """
     if already_applied(record, mention.source):
-        return False
+        return None
     record["applied"][str(mention.source.partition)] = mention.source.offset
     record["name"] = mention.name
     record["type"] = mention.type
@@ -99,7 +101,8 @@ def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> bo
     record["comments"] += mention.comments
     buckets: dict[str, list[int]] = record["buckets"]
     starts = {format_time(b.start): b for b in mention.buckets}
-    newest = max([record["newest"] or "", *starts])
+    latest = max(starts, default="")
+    newest = max(record["newest"] or "", latest)
     horizon = format_time(parse_time(newest) - retention) if newest else ""
     if newest != record["newest"]:
         record["newest"] = newest
@@ -112,7 +115,7 @@ def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> bo
         buckets[start] = [
             held[0] + bucket.mentions, held[1] + bucket.articles, held[2] + bucket.comments
         ]
-    return True
+    return latest
 
 
 def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[datetime, datetime]:
@@ -159,20 +162,30 @@ def actor_counts(
     )
 
 
+@dataclass
+class Counted:
+    """What a batch of mentions changed: the actor records to store (each once) and
+    one ``newswire.actor-counts`` event per changed actor."""
+
+    records: dict[str, Json]
+    events: list[ActorCountEvent]
+
+
 def count_mentions(
-    actors: MutableMapping[str, Any],
+    actors: Mapping[str, Any],
     mentions: Iterable[MentionEvent],
     *,
     retention: timedelta,
     bucket_seconds: int,
     rolling_hours: int,
-) -> list[ActorCountEvent]:
-    """Apply a batch of mentions (several documents, several actors) to the actor table.
+) -> Counted:
+    """Apply a batch of mentions (several documents, several actors) to the stored
+    actor records, which are read, never changed.
 
-    Works on any mutable mapping: the Faust table in the ``count-actors`` agent, a dict
-    in the benchmark's in-process ceiling. Each changed actor is written once per batch,
-    and its new counts are returned once, with the rolling window that ends at the
-    newest bucket the batch touched. Documents already counted change nothing.
+    ``actors`` is any mapping: the Faust table in the ``count-actors`` agent, a dict in
+    the benchmark's in-process ceiling. Each changed actor's counts are emitted once,
+    with the rolling window that ends at the newest bucket the batch touched. Documents
+    already counted change nothing.
     """
     changed: dict[str, Json] = {}
     window_end: dict[str, str] = {}
@@ -181,18 +194,16 @@ def count_mentions(
         if record is None:
             stored = actors.get(mention.actor)
             record = working_copy(stored) if stored else new_actor(mention)
-        if not add_mention(record, mention, retention):
+        newest = add_mention(record, mention, retention)
+        if newest is None:
             continue
         changed[mention.actor] = record
-        newest = format_time(max(bucket.start for bucket in mention.buckets))
         window_end[mention.actor] = max(newest, window_end.get(mention.actor, newest))
-    for actor, record in changed.items():
-        actors[actor] = record
-    return [
+    return Counted(changed, [
         actor_counts(record, window_end[actor], bucket_seconds=bucket_seconds,
                      rolling_hours=rolling_hours)
         for actor, record in changed.items()
-    ]
+    ])
 
 
 def add_commenter(record: Json, activity: CommenterEvent) -> bool:
@@ -214,6 +225,11 @@ def add_commenter(record: Json, activity: CommenterEvent) -> bool:
     return True
 
 
+def commenter_copy(record: Json) -> Json:
+    """A copy of a commenter record that :func:`add_commenter` may change in place."""
+    return {**record, "applied": dict(record.get("applied", {}))}
+
+
 def new_commenter(activity: CommenterEvent) -> Json:
     """An empty record for the commenter of ``activity``."""
     return {
@@ -230,19 +246,16 @@ def new_commenter(activity: CommenterEvent) -> Json:
 
 
 def count_commenters(
-    commenters: MutableMapping[str, Any], activities: Iterable[CommenterEvent]
-) -> int:
-    """Apply a batch of commenter activity to the commenters table, each changed
-    commenter written once; the number of records written."""
+    commenters: Mapping[str, Any], activities: Iterable[CommenterEvent]
+) -> dict[str, Json]:
+    """Apply a batch of commenter activity to the stored commenter records (read, never
+    changed); the changed records to store, each once."""
     changed: dict[str, Json] = {}
     for activity in activities:
         record = changed.get(activity.commenter)
         if record is None:
             stored = commenters.get(activity.commenter)
-            record = {**stored, "applied": dict(stored.get("applied", {}))} if stored else (
-                new_commenter(activity))
+            record = commenter_copy(stored) if stored else new_commenter(activity)
         if add_commenter(record, activity):
             changed[activity.commenter] = record
-    for commenter, record in changed.items():
-        commenters[commenter] = record
-    return len(changed)
+    return changed

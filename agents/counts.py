@@ -7,7 +7,7 @@ from typing import Any
 
 from agents import counting
 from streams.app import app
-from streams.batches import Staged, by_partition, set_current_event, write
+from streams.batches import by_partition, set_current_event, write
 from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -26,16 +26,15 @@ async def count_actors(stream: Any) -> None:
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for partition, group in by_partition(events).items():
             set_current_event(group[-1])
-            staged = Staged(actors)
-            changed = counting.count_mentions(
-                staged,
+            counted = counting.count_mentions(
+                actors,
                 (m for e in group if isinstance(e.value, MentionBatch) for m in e.value.mentions),
                 retention=retention, bucket_seconds=settings.bucket_seconds,
                 rolling_hours=settings.rolling_hours,
             )
-            for actor, record in staged.changes.items():
+            for actor, record in counted.records.items():
                 await write(actors, actor, record, partition)
-            for counts in changed:
+            for counts in counted.events:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
         set_current_event(None)
 
@@ -47,12 +46,11 @@ async def count_commenters(stream: Any) -> None:
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for partition, group in by_partition(events).items():
             set_current_event(group[-1])
-            staged = Staged(commenters)
-            counting.count_commenters(
-                staged,
+            changed = counting.count_commenters(
+                commenters,
                 (a for e in group if isinstance(e.value, CommenterBatch)
                  for a in e.value.activities),
             )
-            for commenter, record in staged.changes.items():
+            for commenter, record in changed.items():
                 await write(commenters, commenter, record, partition)
         set_current_event(None)

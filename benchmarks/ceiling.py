@@ -57,10 +57,10 @@ def run_ceiling(
     comments = 0
 
     def count() -> None:
-        count_mentions(actors, mentions, retention=retention,
-                       bucket_seconds=settings.bucket_seconds,
-                       rolling_hours=settings.rolling_hours)
-        count_commenters(commenters, activities)
+        actors.update(count_mentions(actors, mentions, retention=retention,
+                                     bucket_seconds=settings.bucket_seconds,
+                                     rolling_hours=settings.rolling_hours).records)
+        commenters.update(count_commenters(commenters, activities))
         mentions.clear()
         activities.clear()
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable
 from typing import Any
 
 from faust import streams
@@ -48,32 +48,3 @@ async def write(table: Any, key: str, value: Any, partition: int) -> None:
         key_serializer=table.key_serializer, value_serializer=table.value_serializer,
         callback=table._on_changelog_sent,
     )
-
-
-class Staged(MutableMapping[str, Any]):
-    """A table seen through the changes of a batch: reads fall through to the table,
-    writes are kept in ``changes`` for the agent to :func:`write`."""
-
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self.changes: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.changes:
-            return self.changes[key]
-        value = self.table.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.changes[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        raise NotImplementedError("counting never deletes keys")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.changes)
-
-    def __len__(self) -> int:
-        return len(self.changes)

@@ -42,8 +42,11 @@ def test_bucket_start_is_the_hour_in_utc() -> None:
 def count(
     table: dict[str, Any], *events: MentionEvent, retention: timedelta = timedelta(days=7)
 ) -> list[ActorCountEvent]:
-    return count_mentions(table, events, retention=retention, bucket_seconds=3600,
-                          rolling_hours=24)
+    """Count a batch and store its records in ``table``, as the agent does."""
+    counted = count_mentions(table, events, retention=retention, bucket_seconds=3600,
+                             rolling_hours=24)
+    table.update(counted.records)
+    return counted.events
 
 
 def test_totals_add_up_per_document() -> None:
@@ -57,18 +60,13 @@ def test_totals_add_up_per_document() -> None:
 
 
 def test_a_batch_writes_each_actor_once_and_emits_its_latest_counts() -> None:
-    class Recording(dict[str, Any]):
-        writes = 0
-
-        def __setitem__(self, key: str, value: Any) -> None:
-            self.writes += 1
-            super().__setitem__(key, value)
-
-    table = Recording()
-    emitted = count(table, mention("a", T0, 1), mention("b", T0 + timedelta(hours=2), 2),
-                    mention("c", T0, 0, 1))
-    assert table.writes == 1
-    [event] = emitted
+    counted = count_mentions(
+        {}, [mention("a", T0, 1), mention("b", T0 + timedelta(hours=2), 2),
+             mention("c", T0, 0, 1)],
+        retention=timedelta(days=7), bucket_seconds=3600, rolling_hours=24)
+    assert list(counted.records) == ["nato"]
+    assert counted.records["nato"]["article_mentions"] == 3
+    [event] = counted.events
     assert (event.total_mentions, event.total_articles, event.total_comments) == (4, 2, 1)
     assert event.window_end == datetime(2021, 12, 10, 14, tzinfo=UTC)  # newest bucket + 1 h
     assert event.mentions == 4
@@ -132,8 +130,13 @@ def test_commenter_activity_accumulates() -> None:
     table: dict[str, Any] = {}
     later = event.model_copy(
         update={"doc_id": "b", "score_sum": 3, "source": Source(partition=0, offset=2)})
-    assert count_commenters(table, [event, later]) == 1  # one write for the batch
-    assert count_commenters(table, [event]) == 0
+    table.update(count_commenters(table, [event, later]))  # one record for the batch
+    stored = table["bitter"]
+    assert count_commenters(table, [event]) == {}  # already counted
+    again = count_commenters(table, [later.model_copy(
+        update={"doc_id": "c", "source": Source(partition=0, offset=3)})])
+    assert table["bitter"] is stored and stored["documents"] == 2  # stored value untouched
+    assert again["bitter"]["documents"] == 3
     record = table["bitter"]
     assert (record["comments"], record["replies_received"], record["score_sum"]) == (4, 2, 3)
     assert record["documents"] == 2
