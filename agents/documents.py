@@ -9,7 +9,7 @@ from typing import Any
 from agents.enrich import Enriched, enrich
 from agents.extraction.actors import default_gazetteer
 from agents.recent import article_summary, push_latest
-from streams import metrics
+from streams import metrics, output
 from streams.app import app
 from streams.batches import set_current_event, write
 from streams.models import (
@@ -130,9 +130,9 @@ async def parse_documents(stream: Any) -> None:
             "processed_at": result.article.processed_at.isoformat(),
         }, source.partition)
         metrics.observe_article(result.article)
-        await articles_topic.send(key=event.doc_id, value=result.article)
+        await output.send(articles_topic, event.doc_id, result.article)
         for comment in result.comments:
-            await comments_topic.send(key=event.doc_id, value=comment)
+            await output.send(comments_topic, event.doc_id, comment)
         outbox.add(record, result)
 
     async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):

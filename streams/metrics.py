@@ -90,6 +90,11 @@ def _agent_name() -> str | None:
     return None if agent is None else str(agent.name)
 
 
+def sending_agent() -> str:
+    """The label of the agent sending from the current task ("-" outside agents)."""
+    return _agent_name() or "-"
+
+
 class EventSensor(Sensor):
     """Counts events in and out per agent, from inside the agent's own task."""
 

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     stall_seconds: float = Field(
         default=30.0,
         description="Input partitions that lag without moving this long are reported and"
-        " resumed (0: never)",
+        " read again (0: never)",
     )
     gc_threshold: int = Field(
         default=50_000, ge=0,

@@ -111,6 +111,13 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
 
     for module in (counts, documents):
         monkeypatch.setattr(module, "write", write)
+
+    class Direct:  # streams.output, sending to the recorder that stands for the topic
+        @staticmethod
+        async def send(topic: Any, key: str, value: Any) -> None:
+            await topic.send(key=key, value=value)
+
+    monkeypatch.setattr(documents, "output", Direct)
     return recorders
 
 
