@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from streams.models import ActorCountEvent, CommenterEvent, MentionEvent, Source, utcnow
@@ -103,7 +104,7 @@ def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> st
     starts = {format_time(b.start): b for b in mention.buckets}
     latest = max(starts, default="")
     newest = max(record["newest"] or "", latest)
-    horizon = format_time(parse_time(newest) - retention) if newest else ""
+    horizon = _horizon(newest, retention) if newest else ""
     if newest != record["newest"]:
         record["newest"] = newest
         for start in [start for start in buckets if start <= horizon]:
@@ -116,6 +117,13 @@ def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> st
             held[0] + bucket.mentions, held[1] + bucket.articles, held[2] + bucket.comments
         ]
     return latest
+
+
+@lru_cache(maxsize=4096)
+def _horizon(newest: str, retention: timedelta) -> str:
+    """The bucket start at or before which a record whose newest bucket is ``newest``
+    keeps nothing (remembered: a batch asks once per mention, for a few distinct hours)."""
+    return format_time(parse_time(newest) - retention)
 
 
 def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[datetime, datetime]:

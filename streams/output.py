@@ -6,23 +6,55 @@ each comment of every document that was most of the agents' send cost. The docum
 agent sends those events here instead: serialised once with the events' codec, handed
 to the same aiokafka producer (same partitioner, linger, acks=all), counted in the
 metrics as Faust's sends are. Delivery is covered as before: the producer flush Faust
-runs before each offset commit waits for these records too.
+runs before each offset commit waits for these records too. Table changelog records
+take the same path (streams.batches.write).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from aiokafka.partitioner import murmur2
 from pydantic import BaseModel
 
 from streams.app import app
 from streams.codecs import dumps
 from streams.metrics import events_out, sending_agent
 
+_last_key: dict[str, tuple[bytes, int | None]] = {}
+
 
 async def send(topic: Any, key: str, value: BaseModel) -> None:
     """Queue ``value`` for ``topic`` under ``key`` (partitioned by the key's hash)."""
     name = topic.get_topic_name()
+    raw = key.encode()
+    await send_bytes(name, raw, dumps(value), _partition(name, raw))
+
+
+def _partition(topic: str, key: bytes) -> int | None:
+    """Kafka's default partition for ``key``, as the producer would choose it, reused
+    while the same key comes again (a document's article and comments); None when the
+    producer does not know the topic yet (it then partitions the record itself)."""
+    last = _last_key.get(topic)
+    if last is not None and last[0] == key:
+        return last[1]
     producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
-    await producer.send(name, dumps(value), key=key.encode())
-    events_out.labels(sending_agent(), name).inc()
+    partitions = producer._metadata.partitions_for_topic(topic)
+    partition = None
+    if partitions:
+        ordered = sorted(partitions)
+        partition = ordered[(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
+    _last_key[topic] = (key, partition)
+    return partition
+
+
+async def send_bytes(
+    topic: str, key: bytes, value: bytes, partition: int | None = None
+) -> asyncio.Future[Any]:
+    """Queue a serialised record; the future the producer resolves on delivery."""
+    producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
+    delivered: asyncio.Future[Any] = await producer.send(
+        topic, value, key=key, partition=partition)
+    events_out.labels(sending_agent(), topic).inc()
+    return delivered
