@@ -210,17 +210,21 @@ def _mentions(
     comment_mentions: Counter[str] = Counter()
     comments_with: Counter[str] = Counter()
 
-    def add(actor: str, at: datetime, mentions: int, articles: int, comments: int) -> None:
-        cell = buckets[actor].setdefault(bucket_start(at, bucket_seconds), [0, 0, 0])
+    def add(actor: str, start: datetime, mentions: int, articles: int, comments: int) -> None:
+        cell = buckets[actor].setdefault(start, [0, 0, 0])
         cell[0] += mentions
         cell[1] += articles
         cell[2] += comments
 
+    article_bucket = bucket_start(article_time, bucket_seconds)
     for actor_id, count in article_counts.items():
-        add(actor_id, article_time, count, 1, 0)
+        add(actor_id, article_bucket, count, 1, 0)
     for posted_at, counts in comments:
+        if not counts:
+            continue
+        comment_bucket = bucket_start(posted_at, bucket_seconds)
         for actor_id, count in counts.items():
-            add(actor_id, posted_at, count, 0, 1)
+            add(actor_id, comment_bucket, count, 0, 1)
             comment_mentions[actor_id] += count
             comments_with[actor_id] += 1
 

@@ -13,6 +13,9 @@ take the same path (streams.batches.write).
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from aiokafka.partitioner import murmur2
@@ -22,6 +25,7 @@ from streams.app import app
 from streams.codecs import dumps
 from streams.metrics import events_out, sending_agent
 
+log = logging.getLogger("newswire.output")
 _last_key: dict[str, tuple[bytes, int | None]] = {}
 
 
@@ -41,12 +45,15 @@ def _partition(topic: str, key: bytes) -> int | None:
         return last[1]
     producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
     partitions = producer._metadata.partitions_for_topic(topic)
-    partition = None
-    if partitions:
-        ordered = sorted(partitions)
-        partition = ordered[(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
+    partition = kafka_partition(key, partitions) if partitions else None
     _last_key[topic] = (key, partition)
     return partition
+
+
+def kafka_partition(key: bytes, partitions: Iterable[int]) -> int:
+    """The partition Kafka's default partitioner (murmur2) gives ``key``."""
+    ordered = sorted(partitions)
+    return ordered[int(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
 
 
 async def send_bytes(
@@ -56,5 +63,12 @@ async def send_bytes(
     producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
     delivered: asyncio.Future[Any] = await producer.send(
         topic, value, key=key, partition=partition)
+    delivered.add_done_callback(partial(_report_failure, topic))
     events_out.labels(sending_agent(), topic).inc()
     return delivered
+
+
+def _report_failure(topic: str, delivered: asyncio.Future[Any]) -> None:
+    """Log a record the producer gave up on (after its retries and request timeout)."""
+    if not delivered.cancelled() and delivered.exception() is not None:
+        log.error("a record for %s was not delivered: %r", topic, delivered.exception())
