@@ -139,6 +139,10 @@ async def parse_documents(stream: Any) -> None:
         outbox = _Outbox()
         for record in records:
             await process(record, outbox)
+            # Let the rest of the worker run between documents: the producer's sender,
+            # the delivery of consumed records to the counting agents, heartbeats and
+            # the web view would otherwise wait for the whole batch (up to a second).
+            await asyncio.sleep(0)
         await outbox.send()
 
 
