@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,11 +69,11 @@ class StallWatch:
             self.tries.pop(tp, None)
         return stalled
 
-    def remedied(self, tps: Iterable[Hashable], now: float) -> None:
-        """A remedy was applied to ``tps``: count it, and give it a full period."""
-        for tp in tps:
+    def remedied(self, positions: Mapping[Hashable, int], now: float) -> None:
+        """A remedy was applied to these partitions, which it left at ``positions``:
+        count it, and give it a full period from there."""
+        for tp, position in positions.items():
             self.tries[tp] = self.tries.get(tp, 0) + 1
-            position, _ = self._since[tp]
             self._since[tp] = (position, now)
 
     def reset(self) -> None:
@@ -101,12 +101,7 @@ async def watch_for_stalls() -> None:
         _watch.reset()
         return
     ends = await consumer.highwaters(*tps)
-    positions: dict[Hashable, tuple[int, int]] = {}
-    for tp in tps:
-        read = consumer._read_offset.get(tp)
-        committed = consumer._committed_offset.get(tp)
-        position = read + 1 if read is not None else (committed or 0)
-        positions[tp] = (position, ends.get(tp, 0))
+    positions = {tp: (_stream_position(consumer, tp), ends.get(tp, 0)) for tp in tps}
     now = time.monotonic()
     stalled = _watch.stalled(now, positions)
     if not stalled:
@@ -130,7 +125,7 @@ async def watch_for_stalls() -> None:
         sought = await consumer._thread.call_thread(_seek_back, client, behind)
         for tp, offset in sought.items():
             consumer._read_offset[tp] = offset if offset else None
-        _watch.remedied(behind, now)
+        _watch.remedied({tp: _stream_position(consumer, tp) for tp in sought}, now)
         return
     consumer.resume_partitions(stalled)
     consumer.resume_flow()
@@ -139,6 +134,12 @@ async def watch_for_stalls() -> None:
     # flight are dropped, every partition is sought to its committed offset again.
     await consumer._thread.call_thread(_rejoin, client)
     _watch.reset()
+
+
+def _stream_position(consumer: Any, tp: Any) -> int:
+    """Where the stream reads ``tp`` next, as Faust's consumer tracks it."""
+    read = consumer._read_offset.get(tp)
+    return int(read) + 1 if read is not None else int(consumer._committed_offset.get(tp) or 0)
 
 
 def _client_positions(client: Any, tps: list[Any]) -> dict[Any, int]:

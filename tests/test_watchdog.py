@@ -33,10 +33,10 @@ def test_remedies_are_counted_per_stall_and_forgotten_once_it_moves() -> None:
     watch = StallWatch(stall_seconds=10)
     watch.stalled(0, {"files-0": (1, 5)})
     assert watch.stalled(10, {"files-0": (1, 5)}) == ["files-0"]
-    watch.remedied(["files-0"], 10)
+    watch.remedied({"files-0": 2}, 10)  # the remedy left the stream at 2
     assert watch.tries == {"files-0": 1}
-    assert watch.stalled(15, {"files-0": (1, 5)}) == []  # a full period for the remedy
-    assert watch.stalled(20, {"files-0": (1, 5)}) == ["files-0"]  # it did not help
+    assert watch.stalled(15, {"files-0": (2, 5)}) == []  # a full period for the remedy
+    assert watch.stalled(20, {"files-0": (2, 5)}) == ["files-0"]  # it did not help
     assert watch.tries == {"files-0": 1}  # the next remedy is chosen from this
     watch.stalled(25, {"files-0": (3, 5)})  # it moved: a new stall starts from scratch
     assert watch.tries == {}
