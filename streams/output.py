@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from aiokafka.partitioner import murmur2
 from pydantic import BaseModel
 
 from streams.app import app
 from streams.codecs import dumps
 from streams.metrics import events_out, sending_agent
+from streams.topics import kafka_partition
 
 log = logging.getLogger("newswire.output")
 _last_key: dict[str, tuple[bytes, int | None]] = {}
@@ -48,12 +47,6 @@ def _partition(topic: str, key: bytes) -> int | None:
     partition = kafka_partition(key, partitions) if partitions else None
     _last_key[topic] = (key, partition)
     return partition
-
-
-def kafka_partition(key: bytes, partitions: Iterable[int]) -> int:
-    """The partition Kafka's default partitioner (murmur2) gives ``key``."""
-    ordered = sorted(partitions)
-    return ordered[int(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
 
 
 async def send_bytes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aiokafka.partitioner import murmur2
@@ -64,10 +65,16 @@ def partition_for(topic: Any, key: str) -> int:
     partition = _partitions.get((name, key))
     if partition is None:
         raw = topic.prepare_key(key, None)[0]
-        partition = int(murmur2(raw) & 0x7FFFFFFF) % _settings.partitions
+        partition = kafka_partition(raw, range(_settings.partitions))
         if len(_partitions) < _PARTITIONS_KEPT:
             _partitions[name, key] = partition
     return partition
+
+
+def kafka_partition(key: bytes, partitions: Iterable[int]) -> int:
+    """The partition Kafka's default partitioner (murmur2) gives ``key``."""
+    ordered = sorted(partitions)
+    return ordered[int(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
 
 
 @app.task  # type: ignore[untyped-decorator]

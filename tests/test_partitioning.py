@@ -1,4 +1,4 @@
-"""The direct send path's partitioning: the partitions Kafka's own partitioner picks."""
+"""Partitioning done by newswire itself (direct sends, re-keying): Kafka's own choice."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.output import kafka_partition
+from streams.topics import kafka_partition
 
 
 @given(key=st.binary(min_size=1, max_size=80), count=st.integers(min_value=1, max_value=12))
