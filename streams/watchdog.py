@@ -119,7 +119,7 @@ async def watch_for_stalls() -> None:
     log.error(
         "stalled for %.0f s with input left: %s; paused: %s; flow active: %s; %s; %s",
         _settings.stall_seconds, state, _names(consumer._paused_partitions) or "none",
-        app.flow_control.is_active(), _client_state(consumer, stalled), remedy,
+        app.flow_control.is_active(), _client_state(client, stalled), remedy,
     )
     if behind:
         sought = await consumer._thread.call_thread(_seek_back, client, behind)
@@ -188,12 +188,11 @@ def _task_state(task: Any) -> str:
     return f"ended ({task.exception()!r})"
 
 
-def _client_state(consumer: Any, tps: list[Any]) -> str:
+def _client_state(client: Any, tps: list[Any]) -> str:
     """What the Kafka client holds for ``tps``: its fetch loop, the commit-point
     refresh it waits on, and each partition's fetch state (read from the consumer's
     thread without locking: a snapshot for the log, nothing more)."""
     try:
-        client = consumer._thread._ensure_consumer()
         fetcher, coordinator = client._fetcher, client._coordinator
         assignment = client._subscription.subscription.assignment
         parts = [
