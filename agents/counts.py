@@ -8,6 +8,7 @@ from typing import Any
 from agents import counting
 from streams.app import app
 from streams.batches import by_partition, set_current_event, write
+from streams.continuity import InputGuard
 from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -19,12 +20,17 @@ async def count_actors(stream: Any) -> None:
     """Apply each batch of mentions to the actor table; emit each changed actor's counts once.
 
     An actor's events all arrive on its partition, so each partition's share of a batch
-    is applied with an event of that partition as the current event.
+    is applied with an event of that partition as the current event. Only records that
+    continue their partition are applied (streams.continuity).
     """
     settings = get_settings()
     retention = timedelta(hours=settings.retention_hours)
+    guard = InputGuard("count-actors")
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        for partition, group in by_partition(events).items():
+        for partition, arrived in by_partition(events).items():
+            group = await guard.admit(arrived)
+            if not group:
+                continue
             set_current_event(group[-1])
             counted = counting.count_mentions(
                 actors,
@@ -36,6 +42,7 @@ async def count_actors(stream: Any) -> None:
                 await write(actors, actor, record, partition)
             for counts in counted.events:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
+            await guard.applied(group)
         set_current_event(None)
 
 
@@ -43,8 +50,12 @@ async def count_actors(stream: Any) -> None:
 async def count_commenters(stream: Any) -> None:
     """Apply each batch of commenter activity to the commenters table."""
     settings = get_settings()
+    guard = InputGuard("count-commenters")
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        for partition, group in by_partition(events).items():
+        for partition, arrived in by_partition(events).items():
+            group = await guard.admit(arrived)
+            if not group:
+                continue
             set_current_event(group[-1])
             changed = counting.count_commenters(
                 commenters,
@@ -53,4 +64,5 @@ async def count_commenters(stream: Any) -> None:
             )
             for commenter, record in changed.items():
                 await write(commenters, commenter, record, partition)
+            await guard.applied(group)
         set_current_event(None)

@@ -11,7 +11,8 @@ from agents.extraction.actors import default_gazetteer
 from agents.recent import article_summary, push_latest
 from streams import metrics, output
 from streams.app import app
-from streams.batches import set_current_event, write
+from streams.batches import by_partition, set_current_event, write
+from streams.continuity import InputGuard
 from streams.models import (
     CommenterBatch,
     CommenterEvent,
@@ -75,7 +76,8 @@ async def parse_documents(stream: Any) -> None:
     Events come in batches (``NEWSWIRE_BATCH_SIZE`` / ``NEWSWIRE_BATCH_SECONDS``):
     articles and comments are sent per document, the batch's mentions and commenter
     activity as one record per destination partition. Faust acknowledges a batch's
-    files events only once this loop asks for the next batch, after every send.
+    files events only once this loop asks for the next batch, after every send. Only
+    records that continue their partition are processed (streams.continuity).
     """
     settings = get_settings()
     gazetteer = default_gazetteer()
@@ -135,15 +137,24 @@ async def parse_documents(stream: Any) -> None:
             await output.send(comments_topic, event.doc_id, comment)
         outbox.add(record, result)
 
+    guard = InputGuard("parse-documents")
     async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         outbox = _Outbox()
-        for record in records:
-            await process(record, outbox)
-            # Let the rest of the worker run between documents: the producer's sender,
-            # the delivery of consumed records to the counting agents, heartbeats and
-            # the web view would otherwise wait for the whole batch (up to a second).
-            await asyncio.sleep(0)
+        groups = [await guard.admit(group) for group in by_partition(records).values()]
+        for group in groups:
+            for record in group:
+                await process(record, outbox)
+                # Let the rest of the worker run between documents: the producer's
+                # sender, the delivery of consumed records to the counting agents,
+                # heartbeats and the web view would otherwise wait for the whole batch
+                # (up to a second).
+                await asyncio.sleep(0)
         await outbox.send()
+        for group in groups:
+            if group:
+                set_current_event(group[-1])
+                await guard.applied(group)
+        set_current_event(None)
 
 
 async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:

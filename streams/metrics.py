@@ -11,6 +11,8 @@ Where each figure comes from:
   table changelog writes out);
 - processing latency: from a file's arrival (``received_at``) to its article event
   (``processed_at``);
+- input holes: records the consumer skipped and the agents had read again
+  (:mod:`streams.continuity`);
 - consumer lag per topic and partition, and table sizes: read from Faust when scraped.
 
 Counters count what this worker did since it started; with several workers, sum them.
@@ -68,6 +70,13 @@ events_out = Counter(
     "newswire_events_out",
     "Events an agent wrote (topic sends and table changelog records), by agent and topic",
     ["agent", "topic"],
+    registry=registry,
+)
+input_holes = Counter(
+    "newswire_input_holes",
+    "Records of an input partition that did not reach their agent and were read again"
+    " (streams.continuity), by topic",
+    ["topic"],
     registry=registry,
 )
 latency = Histogram(

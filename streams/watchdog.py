@@ -33,6 +33,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from streams.app import app
+from streams.continuity import seek
 from streams.settings import get_settings
 
 log = logging.getLogger("newswire.watchdog")
@@ -122,9 +123,8 @@ async def watch_for_stalls() -> None:
         app.flow_control.is_active(), _client_state(client, stalled), remedy,
     )
     if behind:
-        sought = await consumer._thread.call_thread(_seek_back, client, behind)
-        for tp, offset in sought.items():
-            consumer._read_offset[tp] = offset if offset else None
+        sought = await consumer._thread.call_thread(_seek_targets, client, behind)
+        await seek(consumer, sought)
         _watch.remedied({tp: _stream_position(consumer, tp) for tp in sought}, now)
         return
     consumer.resume_partitions(stalled)
@@ -153,16 +153,14 @@ def _client_positions(client: Any, tps: list[Any]) -> dict[Any, int]:
     return positions
 
 
-async def _seek_back(client: Any, targets: dict[Any, int]) -> dict[Any, int]:
-    """Seek each partition to the stream's position, or to its committed offset when
-    that is further (run in the consumer's thread); the offsets sought."""
-    sought = {}
-    for tp, position in targets.items():
-        partition = TopicPartition(tp.topic, tp.partition)
-        committed = await client.committed(partition)
-        sought[tp] = max(position, committed or 0)
-        client.seek(partition, sought[tp])
-    return sought
+async def _seek_targets(client: Any, positions: dict[Any, int]) -> dict[Any, int]:
+    """Where to seek each partition back to: the stream's position, or its committed
+    offset when that is further (run in the consumer's thread)."""
+    targets = {}
+    for tp, position in positions.items():
+        committed = await client.committed(TopicPartition(tp.topic, tp.partition))
+        targets[tp] = max(position, committed or 0)
+    return targets
 
 
 async def _rejoin(client: Any) -> None:

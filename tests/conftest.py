@@ -92,6 +92,7 @@ def kafka_pipeline(
 def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     """The topics the agents write to, replaced by recorders."""
     from agents import counts, documents
+    from streams import continuity
 
     recorders = {}
     for module, names in (
@@ -109,7 +110,7 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
         table.data[key] = value
         await changelogs.send(key=key, value=(table.name, value), partition=partition)
 
-    for module in (counts, documents):
+    for module in (counts, documents, continuity):
         monkeypatch.setattr(module, "write", write)
 
     class Direct:  # streams.output, sending to the recorder that stands for the topic

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from agents import counts, documents
+from streams import metrics
 from streams.ingest import doc_id_of
 from streams.models import (
     ActorCountEvent,
@@ -30,7 +31,7 @@ from streams.models import (
     Source,
 )
 from streams.settings import Settings
-from streams.tables import actors, commenters
+from streams.tables import actors, commenters, positions
 from streams.topics import commenters_topic, mentions_topic, partition_for
 from tests.agent_doubles import Recorder, until
 from tests.generated import THREAD
@@ -106,12 +107,12 @@ async def test_replayed_files_event_is_processed_again_for_idempotent_counting(
 ) -> None:
     async with documents.parse_documents.test_context() as agent:
         for n in range(2):  # the same event at the same position, as after a crash
-            agent.sent_offset = 5
+            agent.sent_offset = 0
             await agent.put(file_event(), key="k", partition=0)
             await until(lambda: len(outputs["articles_topic"].sent) == n + 1)  # noqa: B023
     assert outputs["rejected_topic"].sent == []
     sources = {m.source for _, batch in outputs["mentions_topic"].sent for m in batch.mentions}
-    assert sources == {Source(partition=0, offset=5)}
+    assert sources == {Source(partition=0, offset=0)}
 
 
 async def test_malformed_event_is_rejected_not_crashed(
@@ -149,9 +150,12 @@ async def test_count_actors_updates_tables_and_emits_counts(
     assert actors["nato"]["article_mentions"] == 6
     # One changelog record per batch that changed the actor, on the events' partition.
     changelog = outputs["changelogs"]
-    assert [(key, table) for key, (table, _) in changelog.sent] == [("nato", "actors")] * 3
+    written = [(key, value) for key, (table, value) in changelog.sent if table == "actors"]
+    assert [key for key, _ in written] == ["nato"] * 3
     assert set(changelog.partitions) == {0}
-    assert changelog.sent[-1][1][1] == actors["nato"]
+    assert written[-1][1] == actors["nato"]
+    # The last offset applied, recorded with the counts (streams.continuity).
+    assert positions["count-actors/0"] == 3
     assert actors["nato"]["buckets"] == {"2021-12-10T11:00:00Z": [9, 3, 3]}
     values = [value for _, value in emitted]
     assert all(isinstance(e, ActorCountEvent) for e in values)
@@ -192,3 +196,37 @@ async def test_with_ner_on_a_new_name_reaches_the_article_and_the_mentions(
         (a.id, a.name, a.type, a.mentions) for a in article.actors}
     mentions = sent_mentions(outputs["mentions_topic"])
     assert mentions["karen-donfried"].name == "Karen Donfried"
+
+
+async def test_records_past_a_hole_wait_until_it_is_read_again(
+    faust_app: Any, outputs: dict[str, Recorder]
+) -> None:
+    """A mentions record the consumer skipped (offset 1) holds back the next one (2)
+    until both are read again; each is counted once."""
+    at = datetime(2021, 12, 10, 11, tzinfo=UTC)
+
+    def batch(offset: int) -> MentionBatch:
+        return MentionBatch(mentions=[MentionEvent(
+            doc_id=f"d{offset}", source=Source(partition=0, offset=offset), actor="nato",
+            name="NATO", type="organization", article_mentions=1, comment_mentions=0,
+            article=True, comments=0, buckets=[BucketCount(start=at, mentions=1, articles=1,
+                                                            comments=0)],
+        )])
+
+    holes = metrics.input_holes.labels(topic=mentions_topic.get_topic_name())
+    before = holes._value.get()
+    emitted = outputs["actor_counts_topic"].sent
+    async with counts.count_actors.test_context() as agent:
+        await agent.put(batch(0), key=None, partition=0)
+        await until(lambda: len(emitted) == 1)
+        agent.sent_offset = 2  # offset 1 never arrives
+        await agent.put(batch(2), key=None, partition=0)
+        await until(lambda: holes._value.get() == before + 1)
+        assert actors["nato"]["article_mentions"] == 1  # 2 is held back, not counted
+        assert positions["count-actors/0"] == 0
+        agent.sent_offset = 1  # the partition read again from the hole
+        await agent.put(batch(1), key=None, partition=0)
+        await agent.put(batch(2), key=None, partition=0)
+        await until(lambda: actors["nato"]["article_mentions"] == 3)
+    assert positions["count-actors/0"] == 2
+    assert [value.total_mentions for _, value in emitted][-1] == 3

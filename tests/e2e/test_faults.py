@@ -6,13 +6,20 @@ Counting must stay exact: every table value skips documents it already counted
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from streams.broker import free_port
+from streams.models import BucketCount, MentionBatch, MentionEvent, Source
+from streams.topics import kafka_partition
 from tests.generated import write_articles
 from tests.harness import Pipeline, get_json, wait_for
 
@@ -47,6 +54,100 @@ def test_worker_killed_while_processing_500_documents_counts_exactly(
     check_windows(p, restarted.url, truth)
     time.sleep(3)  # nothing trickles in late
     assert restarted.totals() == truth
+
+
+async def end_offsets(bootstrap: str, topic: str, partitions: int) -> dict[int, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, n) for n in range(partitions)]
+        return {tp.partition: end for tp, end in (await consumer.end_offsets(tps)).items()}
+    finally:
+        await consumer.stop()
+
+
+async def commit_past(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:
+    """Commit ``offsets`` for the worker's consumer group, as its own consumer would,
+    once the group has no member left (the stopped worker's session has expired)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(list(offsets))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                await consumer.commit(offsets)
+                return
+            except KafkaError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
+    finally:
+        await consumer.stop()
+
+
+async def send_mentions(bootstrap: str, topic: str, batches: list[MentionBatch],
+                        partition: int) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for batch in batches:
+            await producer.send_and_wait(
+                topic, orjson.dumps(batch.model_dump(mode="json")), partition=partition)
+    finally:
+        await producer.stop()
+
+
+def probe_mentions(actor: str, count: int) -> list[MentionBatch]:
+    """``count`` mentions records, one mention each of a made-up actor."""
+    at = datetime(2021, 12, 10, 11, tzinfo=UTC)
+    return [MentionBatch(mentions=[MentionEvent(
+        doc_id=f"probe-{n}", source=Source(partition=0, offset=1_000_000 + n), actor=actor,
+        name="Probe", type="organization", article_mentions=1, comment_mentions=0,
+        article=True, comments=0, buckets=[BucketCount(start=at, mentions=1, articles=1,
+                                                        comments=0)],
+    )]) for n in range(count)]
+
+
+def test_records_the_consumer_skipped_are_read_again(kafka_pipeline: Pipeline) -> None:
+    """The worker's consumer starts one record past what its agents applied, on every
+    files partition with new input and on one mentions partition: the defect Faust's
+    consumer showed after a worker restart (a record neither delivered nor kept from
+    the commit). The agents see the hole, read the records again: counts exact."""
+    p = kafka_pipeline
+    p.extra_env["NEWSWIRE_RETENTION_HOURS"] = str(24 * 365)
+    worker = p.worker("worker-1").ready()
+    p.watcher()
+    truth = write_articles(p.inbox, 20, seed=11)
+    worker.wait_totals(dict(truth), 120, "counts before the stop")
+    worker.proc.stop()
+    files, mentions = p.topic("files"), p.topic("mentions")
+    files_applied = asyncio.run(end_offsets(p.bootstrap, files, p.partitions))
+    mentions_applied = asyncio.run(end_offsets(p.bootstrap, mentions, p.partitions))
+
+    truth += write_articles(p.inbox, 20, start=20, seed=11)
+    p.read("files", until=lambda ev: len(ev) >= 40, timeout=60)
+    probe = "probe-actor"
+    probe_partition = kafka_partition(orjson.dumps(probe), range(p.partitions))
+    asyncio.run(send_mentions(p.bootstrap, mentions, probe_mentions(probe, 3), probe_partition))
+    truth[probe] = 3
+    news = asyncio.run(end_offsets(p.bootstrap, files, p.partitions))
+    skipped = {TopicPartition(files, n): files_applied[n] + 1
+               for n in range(p.partitions) if news[n] > files_applied[n]}
+    skipped[TopicPartition(mentions, probe_partition)] = mentions_applied[probe_partition] + 1
+    asyncio.run(commit_past(p.bootstrap, p.app_id, skipped))
+
+    restarted = p.worker("worker-2", web_port=worker.port,
+                         NEWSWIRE_DATA_DIR=str(p.data_dir / "worker-1")).ready()
+    restarted.wait_totals(dict(truth), 120, "exact counts after skipped records")
+    log = restarted.proc.log.read_text()
+    for tp in skipped:
+        assert f"{tp.topic}[{tp.partition}] offsets {skipped[tp] - 1}-{skipped[tp] - 1} " \
+            "read again" in log, tp
+    articles = p.read("articles", until=lambda ev: len({a["doc_id"] for a in ev}) >= 40,
+                      timeout=60)
+    assert len({a["doc_id"] for a in articles}) == 40
 
 
 def test_watcher_killed_during_its_initial_scan_sends_every_file_once(
