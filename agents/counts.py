@@ -25,7 +25,7 @@ async def count_actors(stream: Any) -> None:
     """
     settings = get_settings()
     retention = timedelta(hours=settings.retention_hours)
-    guard = InputGuard("count-actors")
+    guard = InputGuard("count-actors", mentions_topic)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for partition, arrived in by_partition(events).items():
             group = await guard.admit(arrived)
@@ -42,7 +42,7 @@ async def count_actors(stream: Any) -> None:
                 await write(actors, actor, record, partition)
             for counts in counted.events:
                 await actor_counts_topic.send(key=counts.actor, value=counts)
-            await guard.applied(group)
+            await guard.record_applied(group)
         set_current_event(None)
 
 
@@ -50,7 +50,7 @@ async def count_actors(stream: Any) -> None:
 async def count_commenters(stream: Any) -> None:
     """Apply each batch of commenter activity to the commenters table."""
     settings = get_settings()
-    guard = InputGuard("count-commenters")
+    guard = InputGuard("count-commenters", commenters_topic)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         for partition, arrived in by_partition(events).items():
             group = await guard.admit(arrived)
@@ -64,5 +64,5 @@ async def count_commenters(stream: Any) -> None:
             )
             for commenter, record in changed.items():
                 await write(commenters, commenter, record, partition)
-            await guard.applied(group)
+            await guard.record_applied(group)
         set_current_event(None)

@@ -137,7 +137,7 @@ async def parse_documents(stream: Any) -> None:
             await output.send(comments_topic, event.doc_id, comment)
         outbox.add(record, result)
 
-    guard = InputGuard("parse-documents")
+    guard = InputGuard("parse-documents", files_topic)
     async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
         outbox = _Outbox()
         groups = [await guard.admit(group) for group in by_partition(records).values()]
@@ -153,7 +153,7 @@ async def parse_documents(stream: Any) -> None:
         for group in groups:
             if group:
                 set_current_event(group[-1])
-                await guard.applied(group)
+                await guard.record_applied(group)
         set_current_event(None)
 
 

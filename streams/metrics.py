@@ -11,7 +11,7 @@ Where each figure comes from:
   table changelog writes out);
 - processing latency: from a file's arrival (``received_at``) to its article event
   (``processed_at``);
-- input holes: records the consumer skipped and the agents had read again
+- input holes: records the consumer skipped, which the agents had read again
   (:mod:`streams.continuity`);
 - consumer lag per topic and partition, and table sizes: read from Faust when scraped.
 
@@ -74,8 +74,8 @@ events_out = Counter(
 )
 input_holes = Counter(
     "newswire_input_holes",
-    "Records of an input partition that did not reach their agent and were read again"
-    " (streams.continuity), by topic",
+    "Holes found in an input partition (records that never reached their agent, then"
+    " read again: streams.continuity), by topic",
     ["topic"],
     registry=registry,
 )

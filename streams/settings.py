@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     )
     stall_seconds: float = Field(
         default=30.0,
-        description="Input partitions that lag without moving this long are reported and"
-        " read again (0: never)",
+        description="Input partitions that lag without moving this long, or whose"
+        " applied offset stays behind the log end this long, are reported and read again"
+        " (0: never)",
     )
     gc_threshold: int = Field(
         default=50_000, ge=0,

@@ -124,13 +124,17 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
 
 @pytest.fixture
 def faust_app() -> Iterator[Any]:
-    """The app, finalized for ``agent.test_context()``, with empty tables."""
+    """The app, finalized for ``agent.test_context()``, with empty tables and no
+    input hole open."""
+    from streams import continuity
     from streams.app import app
 
     app.finalize()
     app.flow_control.resume()
     for table in app.tables.values():
         table.data.clear()
+    continuity._holes = continuity.Holes()
     yield app
     for table in app.tables.values():
         table.data.clear()
+    continuity._holes = continuity.Holes()

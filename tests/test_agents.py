@@ -201,32 +201,38 @@ async def test_with_ner_on_a_new_name_reaches_the_article_and_the_mentions(
 async def test_records_past_a_hole_wait_until_it_is_read_again(
     faust_app: Any, outputs: dict[str, Recorder]
 ) -> None:
-    """A mentions record the consumer skipped (offset 1) holds back the next one (2)
-    until both are read again; each is counted once."""
+    """A mentions record the consumer skipped (offset 1 of partition 0) holds back the
+    next one (2) until both are read again; each is counted once. Partition 1, in the
+    same batches, is counted meanwhile."""
     at = datetime(2021, 12, 10, 11, tzinfo=UTC)
 
-    def batch(offset: int) -> MentionBatch:
+    def batch(offset: int, actor: str = "nato") -> MentionBatch:
         return MentionBatch(mentions=[MentionEvent(
-            doc_id=f"d{offset}", source=Source(partition=0, offset=offset), actor="nato",
-            name="NATO", type="organization", article_mentions=1, comment_mentions=0,
+            doc_id=f"d{offset}", source=Source(partition=0, offset=offset), actor=actor,
+            name=actor.upper(), type="organization", article_mentions=1, comment_mentions=0,
             article=True, comments=0, buckets=[BucketCount(start=at, mentions=1, articles=1,
                                                             comments=0)],
         )])
 
+    async def put(offset: int, partition: int = 0, actor: str = "nato") -> None:
+        agent.sent_offset = offset
+        await agent.put(batch(offset, actor), key=None, partition=partition)
+
     holes = metrics.input_holes.labels(topic=mentions_topic.get_topic_name())
     before = holes._value.get()
-    emitted = outputs["actor_counts_topic"].sent
     async with counts.count_actors.test_context() as agent:
-        await agent.put(batch(0), key=None, partition=0)
-        await until(lambda: len(emitted) == 1)
-        agent.sent_offset = 2  # offset 1 never arrives
-        await agent.put(batch(2), key=None, partition=0)
-        await until(lambda: holes._value.get() == before + 1)
+        await put(0)
+        await until(lambda: actors.get("nato") is not None)
+        await put(2)  # offset 1 never arrives
+        await put(0, partition=1, actor="un")
+        await until(lambda: actors.get("un") is not None)
+        assert holes._value.get() == before + 1
         assert actors["nato"]["article_mentions"] == 1  # 2 is held back, not counted
         assert positions["count-actors/0"] == 0
-        agent.sent_offset = 1  # the partition read again from the hole
-        await agent.put(batch(1), key=None, partition=0)
-        await agent.put(batch(2), key=None, partition=0)
+        await put(1)  # partition 0 read again from the hole
+        await put(2)
+        await put(1, partition=1, actor="un")
         await until(lambda: actors["nato"]["article_mentions"] == 3)
-    assert positions["count-actors/0"] == 2
-    assert [value.total_mentions for _, value in emitted][-1] == 3
+        await until(lambda: actors["un"]["article_mentions"] == 2)
+    assert (positions["count-actors/0"], positions["count-actors/1"]) == (2, 1)
+    assert holes._value.get() == before + 1

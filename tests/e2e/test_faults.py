@@ -18,7 +18,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from streams.broker import free_port
-from streams.models import BucketCount, MentionBatch, MentionEvent, Source
+from streams.models import (
+    BucketCount,
+    CommenterBatch,
+    CommenterEvent,
+    MentionBatch,
+    MentionEvent,
+    Source,
+)
 from streams.topics import kafka_partition
 from tests.generated import write_articles
 from tests.harness import Pipeline, get_json, wait_for
@@ -87,8 +94,8 @@ async def commit_past(bootstrap: str, group: str, offsets: dict[TopicPartition, 
         await consumer.stop()
 
 
-async def send_mentions(bootstrap: str, topic: str, batches: list[MentionBatch],
-                        partition: int) -> None:
+async def send_batches(bootstrap: str, topic: str,
+                       batches: list[MentionBatch] | list[CommenterBatch], partition: int) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
@@ -110,11 +117,23 @@ def probe_mentions(actor: str, count: int) -> list[MentionBatch]:
     )]) for n in range(count)]
 
 
+def probe_commenter(commenter: str) -> CommenterBatch:
+    """One commenter-activity record of a made-up commenter (no generated article has
+    comments, so nothing else is written to that topic)."""
+    return CommenterBatch(activities=[CommenterEvent(
+        doc_id="probe", source=Source(partition=0, offset=1_000_000), commenter=commenter,
+        name="Probe", handle=None, comments=2, replies_received=0, score_sum=0,
+        last_posted_at=None,
+    )])
+
+
 def test_records_the_consumer_skipped_are_read_again(kafka_pipeline: Pipeline) -> None:
-    """The worker's consumer starts one record past what its agents applied, on every
-    files partition with new input and on one mentions partition: the defect Faust's
-    consumer showed after a worker restart (a record neither delivered nor kept from
-    the commit). The agents see the hole, read the records again: counts exact."""
+    """The worker's consumer starts one record past what its agents applied: on every
+    files partition with new input, on a mentions partition, and on a commenter-activity
+    partition where the skipped record is the only one (no later record shows the
+    hole; the applied offset staying below the log end does). That is the defect
+    Faust's consumer showed after a worker restart (a record neither delivered nor kept
+    from the commit). The agents find the holes and read them again: counts exact."""
     p = kafka_pipeline
     p.extra_env["NEWSWIRE_RETENTION_HOURS"] = str(24 * 365)
     worker = p.worker("worker-1").ready()
@@ -130,24 +149,32 @@ def test_records_the_consumer_skipped_are_read_again(kafka_pipeline: Pipeline) -
     p.read("files", until=lambda ev: len(ev) >= 40, timeout=60)
     probe = "probe-actor"
     probe_partition = kafka_partition(orjson.dumps(probe), range(p.partitions))
-    asyncio.run(send_mentions(p.bootstrap, mentions, probe_mentions(probe, 3), probe_partition))
+    asyncio.run(send_batches(p.bootstrap, mentions, probe_mentions(probe, 3), probe_partition))
     truth[probe] = 3
+    commenters = p.topic("commenter-activity")
+    commenter = "probe-commenter"
+    commenter_partition = kafka_partition(orjson.dumps(commenter), range(p.partitions))
+    asyncio.run(send_batches(p.bootstrap, commenters, [probe_commenter(commenter)],
+                             commenter_partition))
     news = asyncio.run(end_offsets(p.bootstrap, files, p.partitions))
     skipped = {TopicPartition(files, n): files_applied[n] + 1
                for n in range(p.partitions) if news[n] > files_applied[n]}
     skipped[TopicPartition(mentions, probe_partition)] = mentions_applied[probe_partition] + 1
+    skipped[TopicPartition(commenters, commenter_partition)] = 1
     asyncio.run(commit_past(p.bootstrap, p.app_id, skipped))
 
-    restarted = p.worker("worker-2", web_port=worker.port,
+    restarted = p.worker("worker-2", web_port=worker.port, NEWSWIRE_STALL_SECONDS="5",
                          NEWSWIRE_DATA_DIR=str(p.data_dir / "worker-1")).ready()
     restarted.wait_totals(dict(truth), 120, "exact counts after skipped records")
+    rows = wait_for(lambda: [row for row in get_json(f"{restarted.url}/commenters")
+                             if row["commenter"] == commenter], 60, "the probe commenter")
+    assert rows[0]["comments"] == 2
     log = restarted.proc.log.read_text()
-    for tp in skipped:
-        assert f"{tp.topic}[{tp.partition}] offsets {skipped[tp] - 1}-{skipped[tp] - 1} " \
-            "read again" in log, tp
-    articles = p.read("articles", until=lambda ev: len({a["doc_id"] for a in ev}) >= 40,
-                      timeout=60)
-    assert len({a["doc_id"] for a in articles}) == 40
+    assert f"{commenters}[{commenter_partition}] applied up to offset 0 of 1" in log
+    for tp, offset in skipped.items():
+        assert f"{tp.topic}[{tp.partition}] from offset {offset - 1} read again" in log, tp
+    # Every document reached newswire.articles (the read fails otherwise).
+    p.read("articles", until=lambda ev: len({a["doc_id"] for a in ev}) >= 40, timeout=60)
 
 
 def test_watcher_killed_during_its_initial_scan_sends_every_file_once(

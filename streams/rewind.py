@@ -1,0 +1,37 @@
+"""Seeking input partitions back, for the remedies of streams.watchdog and
+streams.continuity (Faust 0.15 has no public call that also resets its own bookkeeping)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiokafka import TopicPartition
+from aiokafka.errors import IllegalStateError
+
+log = logging.getLogger("newswire.rewind")
+
+
+async def seek(consumer: Any, targets: dict[Any, int]) -> dict[Any, int]:
+    """Seek each partition's fetching to an offset, in the Kafka client's thread, and
+    have Faust's consumer deliver from there again; the partitions sought (one revoked
+    meanwhile is left out)."""
+    client = consumer._thread._ensure_consumer()
+    sought: dict[Any, int] = await consumer._thread.call_thread(_seek_client, client, targets)
+    for tp, offset in sought.items():
+        consumer._read_offset[tp] = offset if offset else None
+        # Faust fills "gaps" between read offsets as if acknowledged; a seek is no gap.
+        consumer._gap.pop(tp, None)
+    return sought
+
+
+async def _seek_client(client: Any, targets: dict[Any, int]) -> dict[Any, int]:
+    sought = {}
+    for tp, offset in targets.items():
+        try:
+            client.seek(TopicPartition(tp.topic, tp.partition), offset)
+        except IllegalStateError:  # no longer assigned: its next owner reads it
+            log.info("%s[%d] no longer assigned: not sought", tp.topic, tp.partition)
+            continue
+        sought[tp] = offset
+    return sought
