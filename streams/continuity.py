@@ -35,7 +35,7 @@ from faust.exceptions import ConsumerNotStarted
 
 from streams import metrics
 from streams.app import app
-from streams.batches import write
+from streams.batches import set_current_event, write
 from streams.rewind import seek
 from streams.settings import get_settings
 from streams.tables import positions
@@ -156,6 +156,8 @@ class InputGuard:
         """The events of one partition's share of a batch that continue the partition;
         the others are held back and the partition is read again."""
         tp = group[0].message.tp
+        # A RocksDB store looks a key up in the current event's partition only.
+        set_current_event(group[0])
         offsets = [event.message.offset for event in group]
         applicable, expected = continuing(self.next_expected(tp), offsets)
         closed = _holes.close_filled(tp, expected)
