@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import signal
+import ssl
 import subprocess
 import time
 import uuid
@@ -17,16 +18,45 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from aiokafka import errors
 from aiokafka.client import AIOKafkaClient
+from aiokafka.conn import create_conn
 from aiokafka.protocol.metadata import MetadataRequest
 
 from streams.local_kafka import free_port
 
-__all__ = ["BrokerError", "EmbeddedBroker", "cluster_id_of", "free_port", "wait_until_serving"]
+__all__ = [
+    "BrokerError",
+    "CredentialsRefused",
+    "EmbeddedBroker",
+    "NotPlaintext",
+    "cluster_id_of",
+    "free_port",
+    "wait_until_serving",
+]
+
+# What a broker that answers says to wrong credentials or TLS settings.
+_REFUSALS = (
+    errors.SaslAuthenticationFailed,
+    errors.AuthenticationFailedError,
+    errors.AuthenticationMethodNotSupported,
+    errors.UnsupportedSaslMechanismError,
+    errors.IllegalSaslStateError,
+    ssl.SSLError,
+)
 
 
 class BrokerError(RuntimeError):
     """The broker could not be started or did not answer."""
+
+
+class CredentialsRefused(BrokerError):
+    """The broker answered but refused the client's SASL credentials or TLS handshake:
+    waiting will not help."""
+
+
+class NotPlaintext(errors.KafkaConnectionError):  # type: ignore[misc]
+    """A listener closed a plaintext connection at its first request."""
 
 
 async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
@@ -36,13 +66,54 @@ async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
     """
     client = AIOKafkaClient(**options, request_timeout_ms=int(timeout * 1000))
     try:
-        await asyncio.wait_for(client.bootstrap(), timeout)
+        try:
+            await asyncio.wait_for(client.bootstrap(), timeout)
+        except errors.KafkaConnectionError:
+            await _diagnose(options, timeout)
+            raise
         response = await asyncio.wait_for(
             client.send(client.get_random_node(), MetadataRequest([])), timeout
         )
         return str(response.cluster_id or "unknown")
     finally:
         await client.close()
+
+
+async def _diagnose(options: dict[str, Any], timeout: float) -> None:
+    """Say why a bootstrap failed when one direct connection per address can tell.
+
+    aiokafka's bootstrap reports every failure as "Unable to bootstrap". Raises
+    :class:`CredentialsRefused` for refused credentials or TLS, :class:`NotPlaintext` for
+    a broker that closes a plaintext connection at its first request (it wants SASL or
+    TLS); returns for anything else (nobody there, a broker still starting).
+    """
+    security = {key: value for key, value in options.items() if key != "bootstrap_servers"}
+    plaintext = security.get("security_protocol", "PLAINTEXT") == "PLAINTEXT"
+    for address in str(options["bootstrap_servers"]).split(","):
+        address = address.strip()
+        host, _, port = address.rpartition(":")
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(host, int(port), request_timeout_ms=int(timeout * 1000), **security),
+                timeout,
+            )
+            try:
+                await asyncio.wait_for(conn.send(MetadataRequest([])), timeout)
+            finally:
+                conn.close()
+        except _REFUSALS as exc:
+            what = (f"the broker at {address} refused the credentials"
+                    if isinstance(exc, errors.KafkaError)
+                    else f"the TLS handshake with the broker at {address} failed")
+            raise CredentialsRefused(f"{what} ({exc})") from None
+        except errors.KafkaConnectionError:
+            if plaintext:  # connected, then cut off at the first request
+                raise NotPlaintext(
+                    f"{address} closed the connection at the first plaintext request: it "
+                    "may require SASL or TLS (set NEWSWIRE_SECURITY_PROTOCOL)"
+                ) from None
+        except (OSError, errors.KafkaError, TimeoutError):
+            continue
 
 
 def wait_until_serving(bootstrap: str, timeout: float, alive: object = None) -> str:

@@ -31,13 +31,30 @@ def _setup_logging(level: str = "info") -> None:
     aiokafka = logging.getLogger("aiokafka")
     aiokafka.setLevel(logging.WARNING)
     aiokafka.addFilter(_drop_connection_failures)
+    logging.getLogger("aiokafka.conn").addFilter(_Once("Sending username and password"))
 
 
 def _drop_connection_failures(record: logging.LogRecord) -> bool:
-    """aiokafka logs every failed connection attempt; the retry loops of newswire
-    already say, in one line, which address is unreachable. Everything else it
-    reports (a fetcher or coordinator failure) is kept."""
-    return not str(record.msg).startswith("Unable connect")
+    """aiokafka logs every failed connection attempt and bootstrap request; the retry
+    loops of newswire already say, in one line, which address is unreachable and why.
+    Everything else it reports (a fetcher or coordinator failure) is kept."""
+    return not str(record.msg).startswith(("Unable connect", "Unable to request metadata"))
+
+
+class _Once(logging.Filter):
+    """Let a message that starts with ``prefix`` through once per process (aiokafka
+    warns of SASL/PLAIN over plaintext at every new connection)."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self.prefix):
+            return True
+        first, self.seen = not self.seen, True
+        return first
 
 
 def _export(**values: Any) -> None:

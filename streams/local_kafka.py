@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self, TypedDict
@@ -315,6 +316,11 @@ class LocalKafka:
 
     ``port=None`` picks a free loopback port on the first start and keeps it in the data
     directory, so clients that remember the address reach the same broker after a restart.
+    With ``sasl_users`` (user name -> password) the client port asks for SASL/PLAIN
+    authentication, and with ``tls`` it speaks TLS with a certificate signed by a CA made
+    for this data directory (:attr:`ca_file`, for clients to trust), as a production
+    broker would (``SASL_PLAINTEXT``, ``SSL`` or ``SASL_SSL``). The broker then talks to
+    itself on a second, plaintext loopback port chosen at every start.
     """
 
     def __init__(
@@ -326,15 +332,23 @@ class LocalKafka:
         *,
         partitions: int = 1,
         pom: Path = POM_PATH,
+        sasl_users: Mapping[str, str] | None = None,
+        tls: bool = False,
     ) -> None:
         if partitions < 1:
             raise ValueError("partitions must be at least 1")
+        if any(not re.fullmatch(r"[\w.-]+", item) for pair in (sasl_users or {}).items()
+               for item in pair):
+            raise ValueError("SASL user names and passwords: letters, digits, '.', '-', '_'")
         self.data_dir = Path(data_dir).resolve()
         self.host = host
         self.log_file = Path(log_file).resolve() if log_file else self.data_dir / "broker.log"
         self.partitions = partitions
         self.pom = pom
+        self.sasl_users = dict(sasl_users or {})
+        self.tls = tls
         self._requested_port = port
+        self._probe_port: int | None = None
         self._port: int | None = port
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
@@ -398,7 +412,11 @@ class LocalKafka:
                 f"port {self.host}:{self._port} of the broker in {self.data_dir} is taken by "
                 f"another process (the port is kept in {self.data_dir / _STATE_FILE})"
             )
-        properties = self._write_server_properties(free_port(self.host))
+        secured = self.security_protocol != "PLAINTEXT"
+        self._probe_port = free_port(self.host) if secured else self._port
+        if self.tls:
+            self._make_certificates()
+        properties = self._write_server_properties(free_port(self.host), self._probe_port)
         log4j_config = self._write_log4j_config()
         self._format_storage_once(java, classpath, properties, state["cluster_id"])
 
@@ -506,6 +524,7 @@ class LocalKafka:
     def _wait_until_serving(self, deadline: float, timeout: float) -> None:
         assert self._process is not None
         assert self._port is not None
+        assert self._probe_port is not None
         while True:
             code = self._process.poll()
             if code is not None:
@@ -513,7 +532,7 @@ class LocalKafka:
                     f"Apache Kafka exited with code {code} while starting "
                     f"(log: {self.log_file}):\n{self.log_tail()}"
                 )
-            if is_serving(self.host, self._port):
+            if is_serving(self.host, self._probe_port):
                 return
             if time.monotonic() > deadline:
                 raise LocalKafkaError(
@@ -548,7 +567,7 @@ class LocalKafka:
             path.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
         return state
 
-    def _write_server_properties(self, controller_port: int) -> Path:
+    def _write_server_properties(self, controller_port: int, internal_port: int) -> Path:
         host, port = self.host, self.port
         # A static quorum (controller.quorum.voters, kraft.version 0) keeps the controller
         # endpoint out of the metadata log, so the controller port need not be kept: a
@@ -562,6 +581,7 @@ class LocalKafka:
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "controller.listener.names": "CONTROLLER",
             "inter.broker.listener.name": "PLAINTEXT",
+            **self._secured_settings(controller_port, internal_port),
             "log.dirs": str(self.data_dir / _STORAGE_DIR),
             "num.partitions": str(self.partitions),
             "auto.create.topics.enable": "true",
@@ -583,6 +603,69 @@ class LocalKafka:
         lines += [f"{key}={value}" for key, value in settings.items()]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
+
+    def _secured_settings(self, controller_port: int, internal_port: int) -> dict[str, str]:
+        """Listeners for a SASL and/or TLS client port (none for a plaintext one)."""
+        protocol = self.security_protocol
+        if protocol == "PLAINTEXT":
+            return {}
+        host, port = self.host, self.port
+        settings = {
+            "listeners": f"{protocol}://{host}:{port},INTERNAL://{host}:{internal_port},"
+                         f"CONTROLLER://{host}:{controller_port}",
+            "advertised.listeners": f"{protocol}://{host}:{port},"
+                                    f"INTERNAL://{host}:{internal_port}",
+            "listener.security.protocol.map":
+                f"{protocol}:{protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "INTERNAL",
+        }
+        if self.sasl_users:
+            users = " ".join(f'user_{name}="{secret}"' for name, secret in self.sasl_users.items())
+            settings["sasl.enabled.mechanisms"] = "PLAIN"
+            settings[f"listener.name.{protocol.lower()}.plain.sasl.jaas.config"] = (
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};")
+        if self.tls:
+            settings["ssl.keystore.type"] = "PEM"
+            settings["ssl.keystore.location"] = str(self._tls_dir / "broker-keystore.pem")
+        return settings
+
+    @property
+    def security_protocol(self) -> str:
+        """What clients must speak on the client port (Kafka's ``security.protocol``)."""
+        return {(False, False): "PLAINTEXT", (False, True): "SASL_PLAINTEXT",
+                (True, False): "SSL", (True, True): "SASL_SSL"}[self.tls, bool(self.sasl_users)]
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA certificate clients trust to reach a ``tls`` broker."""
+        return self._tls_dir / "ca.pem"
+
+    @property
+    def _tls_dir(self) -> Path:
+        return self.data_dir / "tls"
+
+    def _make_certificates(self) -> None:
+        """A CA and a broker certificate for the loopback address, once per data dir."""
+        folder = self._tls_dir
+        if (folder / "broker-keystore.pem").is_file():
+            return
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            raise LocalKafkaError("a TLS broker needs openssl: apt-get install openssl")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "san.ext").write_text(f"subjectAltName=IP:{self.host},DNS:localhost\n")
+        steps = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+             "-subj", "/CN=newswire local CA", "-keyout", "ca.key", "-out", "ca.pem"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={self.host}",
+             "-keyout", "broker.key", "-out", "broker.csr"],
+            ["x509", "-req", "-in", "broker.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-CAcreateserial", "-days", "3650", "-extfile", "san.ext", "-out", "broker.pem"],
+        ]
+        for step in steps:
+            subprocess.run([openssl, *step], cwd=folder, check=True, capture_output=True)
+        keystore = (folder / "broker.key").read_text() + (folder / "broker.pem").read_text()
+        (folder / "broker-keystore.pem").write_text(keystore)
 
     def _write_log4j_config(self) -> Path:
         # Log4j writes to the JVM's stdout, which start() sends to log_file together with

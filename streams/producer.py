@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from streams.broker import cluster_id_of
+from streams.broker import CredentialsRefused, NotPlaintext, cluster_id_of
 from streams.codecs import dumps
 from streams.models import FileEvent, RejectedEvent
 from streams.settings import Settings
@@ -57,11 +57,16 @@ def _retrying(settings: Settings, wait: float) -> AsyncRetrying:
         before_sleep=lambda state: log.warning(
             "broker %s not reachable (%s); retrying in %.1f s",
             address,
-            type(state.outcome.exception()).__name__ if state.outcome else "?",
+            _why(state.outcome.exception()) if state.outcome else "?",
             state.next_action.sleep if state.next_action else 0,
         ),
         reraise=True,
     )
+
+
+def _why(exc: BaseException | None) -> str:
+    """A failed attempt in a few words: the exception's name, or its diagnosis."""
+    return str(exc.args[0]) if isinstance(exc, NotPlaintext) else type(exc).__name__
 
 
 async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
@@ -70,10 +75,15 @@ async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
         async for attempt in _retrying(settings, wait):
             with attempt:
                 return await cluster_id_of(client_options(settings))
+    except CredentialsRefused as exc:
+        raise BrokerUnavailable(
+            f"{exc}: check NEWSWIRE_SECURITY_PROTOCOL, NEWSWIRE_SASL_MECHANISM, "
+            "NEWSWIRE_SASL_USERNAME / NEWSWIRE_SASL_PASSWORD and NEWSWIRE_SSL_*"
+        ) from None
     except (KafkaError, OSError) as exc:
         raise BrokerUnavailable(
             f"cannot reach the broker at {settings.bootstrap_servers}"
-            f" ({type(exc).__name__}); is it running?"
+            f" ({_why(exc)}); is it running?"
         ) from None
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -76,6 +76,7 @@ class Pipeline:
     prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}.")
     procs: list[Proc] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    client: dict[str, Any] = field(default_factory=dict)  # the test's own SASL/SSL options
 
     def __post_init__(self) -> None:
         self.inbox = self.root / "inbox"
@@ -134,7 +135,8 @@ class Pipeline:
     def read(self, short: str, *, until: Callable[[list[dict[str, Any]]], bool],
              timeout: float = 60.0, linger: float = 0.0) -> list[dict[str, Any]]:
         """Read a topic from the beginning until ``until(events)`` holds (then ``linger`` s)."""
-        return asyncio.run(read_topic(self.bootstrap, self.topic(short), until, timeout, linger))
+        return asyncio.run(read_topic(
+            self.bootstrap, self.topic(short), until, timeout, linger, **self.client))
 
     def logs(self) -> str:
         """Each process's last lines, then every process's warnings and errors (last, so
@@ -219,15 +221,17 @@ async def read_topic(
     until: Callable[[list[dict[str, Any]]], bool],
     timeout: float,
     linger: float = 0.0,
+    **client: Any,
 ) -> list[dict[str, Any]]:
     """Consume ``topic`` from the start (no group) until ``until`` holds or time runs out.
 
     ``linger`` keeps reading that long after the condition holds, so that events that
-    should not exist (duplicates) have a chance to show up.
+    should not exist (duplicates) have a chance to show up. ``client``: more aiokafka
+    options (SASL/SSL).
     """
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-        enable_auto_commit=False, metadata_max_age_ms=1000,
+        enable_auto_commit=False, metadata_max_age_ms=1000, **client,
     )
     await consumer.start()
     events: list[dict[str, Any]] = []

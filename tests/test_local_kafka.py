@@ -22,6 +22,7 @@ from streams.local_kafka import (
     LocalKafka,
     LocalKafkaError,
     check_prerequisites,
+    free_port,
     is_serving,
 )
 from tests.harness import wait_for
@@ -344,3 +345,23 @@ def test_pom_pins_the_version_the_launcher_reports() -> None:
     namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
     pom = ET.parse(POM_PATH).getroot()
     assert pom.findtext("m:properties/m:kafka.version", namespaces=namespace) == KAFKA_VERSION
+
+
+@pytest.mark.parametrize("user", [{"a": 'b"; x'}, {"a b": "c"}, {"": "c"}])
+def test_sasl_users_refuse_what_the_jaas_line_cannot_hold(
+    tmp_path: Path, user: dict[str, str]
+) -> None:
+    with pytest.raises(ValueError, match="SASL user names and passwords"):
+        LocalKafka(tmp_path, sasl_users=user)
+
+
+def test_sasl_users_make_the_client_port_require_sasl(tmp_path: Path) -> None:
+    kafka = LocalKafka(tmp_path, port=free_port(), sasl_users={"newswire": "s3cret"})
+    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
+    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    assert settings["listeners"].startswith(f"SASL_PLAINTEXT://127.0.0.1:{kafka.port},")
+    assert settings["inter.broker.listener.name"] == "INTERNAL"
+    assert settings["advertised.listeners"] == (
+        f"SASL_PLAINTEXT://127.0.0.1:{kafka.port},INTERNAL://127.0.0.1:1234")
+    assert 'user_newswire="s3cret";' in settings[
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config"]
