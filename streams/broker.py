@@ -35,15 +35,16 @@ __all__ = [
     "wait_until_serving",
 ]
 
-# What a broker that answers says to wrong credentials or TLS settings.
-_REFUSALS = (
+# What a broker that answers says to wrong credentials: waiting will not help.
+_SASL_REFUSALS = (
     errors.SaslAuthenticationFailed,
     errors.AuthenticationFailedError,
     errors.AuthenticationMethodNotSupported,
     errors.UnsupportedSaslMechanismError,
     errors.IllegalSaslStateError,
-    ssl.SSLError,
 )
+# TLS errors that are a connection going away, not a refused certificate or protocol.
+_TLS_HANG_UPS = (ssl.SSLEOFError, ssl.SSLSyscallError, ssl.SSLZeroReturnError)
 
 
 class BrokerError(RuntimeError):
@@ -51,12 +52,16 @@ class BrokerError(RuntimeError):
 
 
 class CredentialsRefused(BrokerError):
-    """The broker answered but refused the client's SASL credentials or TLS handshake:
-    waiting will not help."""
+    """The broker answered but refused the client's SASL credentials (``tls`` False) or
+    the TLS handshake failed (``tls`` True): waiting will not help."""
+
+    def __init__(self, message: str, *, tls: bool) -> None:
+        super().__init__(message)
+        self.tls = tls
 
 
 class NotPlaintext(errors.KafkaConnectionError):  # type: ignore[misc]
-    """A listener closed a plaintext connection at its first request."""
+    """A listener accepted a plaintext connection and closed it at the first request."""
 
 
 async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
@@ -69,7 +74,7 @@ async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
         try:
             await asyncio.wait_for(client.bootstrap(), timeout)
         except errors.KafkaConnectionError:
-            await _diagnose(options, timeout)
+            await _diagnose(client.hosts, options, timeout)
             raise
         response = await asyncio.wait_for(
             client.send(client.get_random_node(), MetadataRequest([])), timeout
@@ -79,38 +84,45 @@ async def cluster_id_of(options: dict[str, Any], timeout: float = 5.0) -> str:
         await client.close()
 
 
-async def _diagnose(options: dict[str, Any], timeout: float) -> None:
+async def _diagnose(
+    hosts: list[tuple[str, int, Any]], options: dict[str, Any], timeout: float
+) -> None:
     """Say why a bootstrap failed when one direct connection per address can tell.
 
-    aiokafka's bootstrap reports every failure as "Unable to bootstrap". Raises
-    :class:`CredentialsRefused` for refused credentials or TLS, :class:`NotPlaintext` for
-    a broker that closes a plaintext connection at its first request (it wants SASL or
-    TLS); returns for anything else (nobody there, a broker still starting).
+    aiokafka's bootstrap reports every failure as "Unable to bootstrap". ``hosts`` are the
+    client's parsed bootstrap addresses. Raises :class:`CredentialsRefused` for refused
+    SASL credentials or a failed TLS handshake, :class:`NotPlaintext` for a listener that
+    cuts a plaintext connection off at its first request (one that wants SASL or TLS, or
+    a broker going down); returns for anything else (nobody there, a broker starting).
     """
     security = {key: value for key, value in options.items() if key != "bootstrap_servers"}
     plaintext = security.get("security_protocol", "PLAINTEXT") == "PLAINTEXT"
-    for address in str(options["bootstrap_servers"]).split(","):
-        address = address.strip()
-        host, _, port = address.rpartition(":")
+    for host, port, _ in hosts:
+        address = f"{host}:{port}"
         try:
             conn = await asyncio.wait_for(
-                create_conn(host, int(port), request_timeout_ms=int(timeout * 1000), **security),
+                create_conn(host, port, request_timeout_ms=int(timeout * 1000), **security),
                 timeout,
             )
             try:
                 await asyncio.wait_for(conn.send(MetadataRequest([])), timeout)
             finally:
                 conn.close()
-        except _REFUSALS as exc:
-            what = (f"the broker at {address} refused the credentials"
-                    if isinstance(exc, errors.KafkaError)
-                    else f"the TLS handshake with the broker at {address} failed")
-            raise CredentialsRefused(f"{what} ({exc})") from None
+        except _SASL_REFUSALS as exc:
+            raise CredentialsRefused(
+                f"the broker at {address} refused the credentials ({exc})", tls=False
+            ) from None
+        except ssl.SSLError as exc:
+            if not isinstance(exc, _TLS_HANG_UPS):
+                raise CredentialsRefused(
+                    f"the TLS handshake with the broker at {address} failed ({exc})", tls=True
+                ) from None
         except errors.KafkaConnectionError:
-            if plaintext:  # connected, then cut off at the first request
+            if plaintext:
                 raise NotPlaintext(
-                    f"{address} closed the connection at the first plaintext request: it "
-                    "may require SASL or TLS (set NEWSWIRE_SECURITY_PROTOCOL)"
+                    f"{address} accepted the connection and closed it at the first "
+                    "plaintext request; if it requires SASL or TLS, set "
+                    "NEWSWIRE_SECURITY_PROTOCOL"
                 ) from None
         except (OSError, errors.KafkaError, TimeoutError):
             continue

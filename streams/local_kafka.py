@@ -41,6 +41,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self, TypedDict
 
+from streams.certificates import CA_FILE, KEYSTORE, CertificateError, make_certificates
+
 KAFKA_VERSION = "4.4.0"
 """Apache Kafka version run by :class:`LocalKafka`; the same as ``kafka.version`` in the POM."""
 
@@ -320,7 +322,8 @@ class LocalKafka:
     authentication, and with ``tls`` it speaks TLS with a certificate signed by a CA made
     for this data directory (:attr:`ca_file`, for clients to trust), as a production
     broker would (``SASL_PLAINTEXT``, ``SSL`` or ``SASL_SSL``). The broker then talks to
-    itself on a second, plaintext loopback port chosen at every start.
+    itself on a second, plaintext loopback port chosen at every start. The passwords are
+    written in clear in ``server.properties``: this is a development broker.
     """
 
     def __init__(
@@ -337,8 +340,9 @@ class LocalKafka:
     ) -> None:
         if partitions < 1:
             raise ValueError("partitions must be at least 1")
-        if any(not re.fullmatch(r"[\w.-]+", item) for pair in (sasl_users or {}).items()
-               for item in pair):
+        # Kafka reads server.properties as ISO-8859-1 and the JAAS line quotes the values.
+        if any(not re.fullmatch(r"[\w.-]+", item, re.ASCII)
+               for pair in (sasl_users or {}).items() for item in pair):
             raise ValueError("SASL user names and passwords: letters, digits, '.', '-', '_'")
         self.data_dir = Path(data_dir).resolve()
         self.host = host
@@ -415,7 +419,10 @@ class LocalKafka:
         secured = self.security_protocol != "PLAINTEXT"
         self._probe_port = free_port(self.host) if secured else self._port
         if self.tls:
-            self._make_certificates()
+            try:
+                make_certificates(self._tls_dir, self.host)
+            except CertificateError as exc:
+                raise LocalKafkaError(str(exc)) from None
         properties = self._write_server_properties(free_port(self.host), self._probe_port)
         log4j_config = self._write_log4j_config()
         self._format_storage_once(java, classpath, properties, state["cluster_id"])
@@ -626,7 +633,7 @@ class LocalKafka:
                 f"org.apache.kafka.common.security.plain.PlainLoginModule required {users};")
         if self.tls:
             settings["ssl.keystore.type"] = "PEM"
-            settings["ssl.keystore.location"] = str(self._tls_dir / "broker-keystore.pem")
+            settings["ssl.keystore.location"] = str(self._tls_dir / KEYSTORE)
         return settings
 
     @property
@@ -638,34 +645,11 @@ class LocalKafka:
     @property
     def ca_file(self) -> Path:
         """The CA certificate clients trust to reach a ``tls`` broker."""
-        return self._tls_dir / "ca.pem"
+        return self._tls_dir / CA_FILE
 
     @property
     def _tls_dir(self) -> Path:
         return self.data_dir / "tls"
-
-    def _make_certificates(self) -> None:
-        """A CA and a broker certificate for the loopback address, once per data dir."""
-        folder = self._tls_dir
-        if (folder / "broker-keystore.pem").is_file():
-            return
-        openssl = shutil.which("openssl")
-        if openssl is None:
-            raise LocalKafkaError("a TLS broker needs openssl: apt-get install openssl")
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "san.ext").write_text(f"subjectAltName=IP:{self.host},DNS:localhost\n")
-        steps = [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
-             "-subj", "/CN=newswire local CA", "-keyout", "ca.key", "-out", "ca.pem"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={self.host}",
-             "-keyout", "broker.key", "-out", "broker.csr"],
-            ["x509", "-req", "-in", "broker.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-CAcreateserial", "-days", "3650", "-extfile", "san.ext", "-out", "broker.pem"],
-        ]
-        for step in steps:
-            subprocess.run([openssl, *step], cwd=folder, check=True, capture_output=True)
-        keystore = (folder / "broker.key").read_text() + (folder / "broker.pem").read_text()
-        (folder / "broker-keystore.pem").write_text(keystore)
 
     def _write_log4j_config(self) -> Path:
         # Log4j writes to the JVM's stdout, which start() sends to log_file together with

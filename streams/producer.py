@@ -70,22 +70,27 @@ def _why(exc: BaseException | None) -> str:
 
 
 async def wait_for_broker(settings: Settings, wait: float = 300.0) -> str:
-    """Wait until the configured broker answers; its cluster id. Raises BrokerUnavailable."""
+    """Wait until the configured broker answers; its cluster id. Raises BrokerUnavailable
+    at once if the broker refuses the credentials or the TLS handshake fails."""
     try:
         async for attempt in _retrying(settings, wait):
             with attempt:
                 return await cluster_id_of(client_options(settings))
     except CredentialsRefused as exc:
-        raise BrokerUnavailable(
-            f"{exc}: check NEWSWIRE_SECURITY_PROTOCOL, NEWSWIRE_SASL_MECHANISM, "
-            "NEWSWIRE_SASL_USERNAME / NEWSWIRE_SASL_PASSWORD and NEWSWIRE_SSL_*"
-        ) from None
+        check = ("NEWSWIRE_SSL_CAFILE, NEWSWIRE_SSL_CERTFILE and NEWSWIRE_SSL_KEYFILE"
+                 if exc.tls else
+                 "NEWSWIRE_SASL_MECHANISM, NEWSWIRE_SASL_USERNAME and NEWSWIRE_SASL_PASSWORD")
+        raise BrokerUnavailable(f"{exc}: check {check}") from None
     except (KafkaError, OSError) as exc:
-        raise BrokerUnavailable(
-            f"cannot reach the broker at {settings.bootstrap_servers}"
-            f" ({_why(exc)}); is it running?"
-        ) from None
+        raise _unreachable(settings, exc) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _unreachable(settings: Settings, exc: BaseException) -> BrokerUnavailable:
+    return BrokerUnavailable(
+        f"cannot reach the broker at {settings.bootstrap_servers} ({_why(exc)}); "
+        "is it running?"
+    )
 
 
 async def ensure_topics(settings: Settings, wait: float = 30.0) -> None:
@@ -140,10 +145,7 @@ class Sender:
                 with attempt:
                     await self._connect()
         except (KafkaError, OSError) as exc:
-            raise BrokerUnavailable(
-                f"cannot reach the broker at {self.settings.bootstrap_servers}"
-                f" ({type(exc).__name__}); is it running?"
-            ) from None
+            raise _unreachable(self.settings, exc) from None
 
     async def _connect(self) -> None:
         options = client_options(self.settings)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.agent_doubles import Recorder
-from tests.harness import CORPUS, Pipeline
+from tests.harness import CORPUS, Pipeline, deploy
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -63,21 +63,12 @@ def broker_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
-def _deployment(request: pytest.FixtureRequest, url: str, root: Path) -> Iterator[Pipeline]:
-    deployment = Pipeline(broker_url=url, root=root)
-    yield deployment
-    deployment.stop_all()
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        print(f"\n--- process logs for {request.node.name} ---\n{deployment.logs()}")
-
-
 @pytest.fixture
 def pipeline(
     request: pytest.FixtureRequest, broker_url: str, tmp_path: Path
 ) -> Iterator[Pipeline]:
     """An isolated deployment (own topics, consumer group, data dir); logs shown on failure."""
-    yield from _deployment(request, broker_url, tmp_path)
+    yield from deploy(request, broker_url, tmp_path)
 
 
 @pytest.fixture
@@ -85,7 +76,7 @@ def kafka_pipeline(
     request: pytest.FixtureRequest, kafka_url: str, tmp_path: Path
 ) -> Iterator[Pipeline]:
     """A deployment on Apache Kafka only, for what relies on durable changelogs."""
-    yield from _deployment(request, kafka_url, tmp_path)
+    yield from deploy(request, kafka_url, tmp_path)
 
 
 @pytest.fixture

@@ -151,6 +151,19 @@ class Pipeline:
             proc.stop()
 
 
+def deploy(
+    request: Any, url: str, root: Path, **fields: Any
+) -> Iterator[Pipeline]:
+    """A fixture's body: an isolated deployment on ``url``, stopped after the test, with
+    every process's log printed when the test failed."""
+    deployment = Pipeline(broker_url=url, root=root, **fields)
+    yield deployment
+    deployment.stop_all()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(f"\n--- process logs for {request.node.name} ---\n{deployment.logs()}")
+
+
 def notable_lines(proc: Proc, limit: int = 12) -> str:
     """A process log's last ``limit`` distinct warning and error lines, shortened."""
     if not proc.log.exists():

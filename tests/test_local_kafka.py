@@ -347,7 +347,7 @@ def test_pom_pins_the_version_the_launcher_reports() -> None:
     assert pom.findtext("m:properties/m:kafka.version", namespaces=namespace) == KAFKA_VERSION
 
 
-@pytest.mark.parametrize("user", [{"a": 'b"; x'}, {"a b": "c"}, {"": "c"}])
+@pytest.mark.parametrize("user", [{"a": 'b"; x'}, {"a b": "c"}, {"": "c"}, {"a": "pässwörd"}])
 def test_sasl_users_refuse_what_the_jaas_line_cannot_hold(
     tmp_path: Path, user: dict[str, str]
 ) -> None:
@@ -365,3 +365,22 @@ def test_sasl_users_make_the_client_port_require_sasl(tmp_path: Path) -> None:
         f"SASL_PLAINTEXT://127.0.0.1:{kafka.port},INTERNAL://127.0.0.1:1234")
     assert 'user_newswire="s3cret";' in settings[
         "listener.name.sasl_plaintext.plain.sasl.jaas.config"]
+
+
+@pytest.mark.parametrize(
+    ("sasl", "tls", "protocol"),
+    [(False, False, "PLAINTEXT"), (True, False, "SASL_PLAINTEXT"), (False, True, "SSL"),
+     (True, True, "SASL_SSL")],
+)
+def test_client_port_protocol_follows_sasl_and_tls(
+    tmp_path: Path, sasl: bool, tls: bool, protocol: str
+) -> None:
+    kafka = LocalKafka(tmp_path, port=free_port(), sasl_users={"u": "p"} if sasl else None,
+                       tls=tls)
+    assert kafka.security_protocol == protocol
+    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
+    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    assert settings["listeners"].startswith(f"{protocol}://127.0.0.1:{kafka.port},")
+    assert ("ssl.keystore.type" in settings) == tls
+    if tls:
+        assert settings["ssl.keystore.location"] == str(tmp_path / "tls" / "broker-keystore.pem")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from streams.local_kafka import LocalKafka, check_prerequisites
-from tests.harness import REPO, Pipeline, Proc, copy_into, truth, wait_for
+from streams.producer import client_options
+from streams.settings import Settings
+from tests.harness import REPO, Pipeline, Proc, copy_into, deploy, truth, wait_for
 
 pytestmark = pytest.mark.kafka
 
@@ -58,16 +59,13 @@ def settings_for(kafka: LocalKafka, password: str = PASSWORD) -> dict[str, str]:
 def deployment(
     request: pytest.FixtureRequest, secured_kafka: LocalKafka, tmp_path: Path
 ) -> Iterator[Pipeline]:
-    client = {"security_protocol": secured_kafka.security_protocol, "sasl_mechanism": "PLAIN",
-              "sasl_plain_username": USER, "sasl_plain_password": PASSWORD}
-    if secured_kafka.tls:
-        client["ssl_context"] = ssl.create_default_context(cafile=str(secured_kafka.ca_file))
-    p = Pipeline(broker_url=secured_kafka.url, root=tmp_path, client=client)
-    yield p
-    p.stop_all()
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        print(f"\n--- process logs for {request.node.name} ---\n{p.logs()}")
+    """A deployment whose own readers connect as newswire does, from the same settings."""
+    env = settings_for(secured_kafka)
+    settings = Settings(**{key.removeprefix("NEWSWIRE_").lower(): value
+                           for key, value in env.items()})
+    client = client_options(settings)
+    del client["bootstrap_servers"]  # the deployment's own
+    yield from deploy(request, secured_kafka.url, tmp_path, client=client)
 
 
 def test_pipeline_counts_exactly_on_a_secured_broker(
@@ -93,7 +91,8 @@ def test_pipeline_counts_exactly_on_a_secured_broker(
     # aiokafka warns of a password sent without TLS: once per process, not per connection
     warned = 1 if secured_kafka.security_protocol == "SASL_PLAINTEXT" else 0
     for proc in deployment.procs:
-        assert proc.tail(400).count("Sending username and password in the clear") == warned
+        log = proc.log.read_text(errors="replace")
+        assert log.count("Sending username and password in the clear") == warned
 
 
 def _gives_up_with_one_line(proc: Proc, what: str) -> str:
@@ -130,7 +129,7 @@ def test_untrusted_broker_certificate_stops_with_one_line(
                                     "an untrusted certificate")
     assert f"the TLS handshake with the broker at {deployment.bootstrap} failed" in error
     assert "CERTIFICATE_VERIFY_FAILED" in error
-    assert "NEWSWIRE_SSL_" in error
+    assert "NEWSWIRE_SSL_CAFILE" in error
 
 
 def test_plaintext_client_is_told_the_broker_may_require_sasl_or_tls(
@@ -141,6 +140,7 @@ def test_plaintext_client_is_told_the_broker_may_require_sasl_or_tls(
         wait_for(lambda: proc.tail().count("retrying in") >= 2, 30, "two retry lines")
         lines = [line for line in proc.tail().splitlines() if line.strip()]
         assert all("retrying in" in line for line in lines), "one line per attempt, no more"
-        assert all("may require SASL or TLS" in line for line in lines), lines
+        assert all("if it requires SASL or TLS, set NEWSWIRE_SECURITY_PROTOCOL" in line
+                   for line in lines), lines
     finally:
         proc.stop(timeout=10)
