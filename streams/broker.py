@@ -114,10 +114,13 @@ async def _diagnose(
             ) from None
         except ssl.SSLError as exc:
             if not isinstance(exc, _TLS_HANG_UPS):
-                raise CredentialsRefused(
-                    f"the TLS handshake with the broker at {address} failed ({exc})", tls=True
-                ) from None
-        except errors.KafkaConnectionError:
+                raise _tls_failed(address, exc) from None
+        except errors.KafkaConnectionError as exc:
+            # a TLS alert after the handshake (a client certificate the broker refuses)
+            # closes the connection with the alert as the cause
+            cause = exc.__cause__
+            if isinstance(cause, ssl.SSLError) and not isinstance(cause, _TLS_HANG_UPS):
+                raise _tls_failed(address, cause) from None
             if plaintext:
                 raise NotPlaintext(
                     f"{address} accepted the connection and closed it at the first "
@@ -126,6 +129,11 @@ async def _diagnose(
                 ) from None
         except (OSError, errors.KafkaError, TimeoutError):
             continue
+
+
+def _tls_failed(address: str, exc: ssl.SSLError) -> CredentialsRefused:
+    return CredentialsRefused(
+        f"the TLS handshake with the broker at {address} failed ({exc})", tls=True)
 
 
 def wait_until_serving(bootstrap: str, timeout: float, alive: object = None) -> str:

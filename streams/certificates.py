@@ -1,4 +1,5 @@
-"""A certificate authority and a broker certificate for a local TLS broker (openssl)."""
+"""A certificate authority, a broker certificate and a client certificate for a local
+TLS broker (openssl)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ CA_FILE = "ca.pem"
 """The CA certificate clients trust (``NEWSWIRE_SSL_CAFILE``)."""
 KEYSTORE = "broker-keystore.pem"
 """The broker's unencrypted PKCS#8 key and certificate (Kafka's ``PEM`` keystore type)."""
+CLIENT_CERTIFICATE = "client.pem"
+"""A client certificate (``NEWSWIRE_SSL_CERTFILE``) for brokers that require one."""
+CLIENT_KEY = "client.key"
+"""Its unencrypted key (``NEWSWIRE_SSL_KEYFILE``)."""
 
 
 class CertificateError(RuntimeError):
@@ -17,7 +22,8 @@ class CertificateError(RuntimeError):
 
 
 def make_certificates(folder: Path, host: str) -> None:
-    """Write a CA and a certificate for ``host`` (an IP address) signed by it, once.
+    """Write a CA, a certificate for ``host`` (an IP address) and a client certificate
+    signed by it, once.
 
     Nothing is redone when ``folder`` already holds the keystore, so clients keep
     trusting the same CA across restarts.
@@ -36,6 +42,10 @@ def make_certificates(folder: Path, host: str) -> None:
          "-keyout", "broker.key", "-out", "broker.csr"],
         ["x509", "-req", "-in", "broker.csr", "-CA", CA_FILE, "-CAkey", "ca.key",
          "-CAcreateserial", "-days", "3650", "-extfile", "san.ext", "-out", "broker.pem"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=newswire",
+         "-keyout", CLIENT_KEY, "-out", "client.csr"],
+        ["x509", "-req", "-in", "client.csr", "-CA", CA_FILE, "-CAkey", "ca.key",
+         "-CAcreateserial", "-days", "3650", "-out", CLIENT_CERTIFICATE],
     ]
     for step in steps:
         done = subprocess.run([openssl, *step], cwd=folder, capture_output=True, text=True)

@@ -41,7 +41,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self, TypedDict
 
-from streams.certificates import CA_FILE, KEYSTORE, CertificateError, make_certificates
+from streams.certificates import (
+    CA_FILE,
+    CLIENT_CERTIFICATE,
+    CLIENT_KEY,
+    KEYSTORE,
+    CertificateError,
+    make_certificates,
+)
 
 KAFKA_VERSION = "4.4.0"
 """Apache Kafka version run by :class:`LocalKafka`; the same as ``kafka.version`` in the POM."""
@@ -321,9 +328,11 @@ class LocalKafka:
     With ``sasl_users`` (user name -> password) the client port asks for SASL/PLAIN
     authentication, and with ``tls`` it speaks TLS with a certificate signed by a CA made
     for this data directory (:attr:`ca_file`, for clients to trust), as a production
-    broker would (``SASL_PLAINTEXT``, ``SSL`` or ``SASL_SSL``). The broker then talks to
-    itself on a second, plaintext loopback port chosen at every start. The passwords are
-    written in clear in ``server.properties``: this is a development broker.
+    broker would (``SASL_PLAINTEXT``, ``SSL`` or ``SASL_SSL``); ``client_auth`` also
+    requires clients to show a certificate from that CA (mutual TLS; one is made for
+    them: :attr:`client_certificate`). The broker then talks to itself on a second,
+    plaintext loopback port chosen at every start. The passwords are written in clear in
+    ``server.properties``: this is a development broker.
     """
 
     def __init__(
@@ -337,9 +346,12 @@ class LocalKafka:
         pom: Path = POM_PATH,
         sasl_users: Mapping[str, str] | None = None,
         tls: bool = False,
+        client_auth: bool = False,
     ) -> None:
         if partitions < 1:
             raise ValueError("partitions must be at least 1")
+        if client_auth and not tls:
+            raise ValueError("client_auth (mutual TLS) needs tls")
         # Kafka reads server.properties as ISO-8859-1 and the JAAS line quotes the values.
         if any(not re.fullmatch(r"[\w.-]+", item, re.ASCII)
                for pair in (sasl_users or {}).items() for item in pair):
@@ -351,6 +363,7 @@ class LocalKafka:
         self.pom = pom
         self.sasl_users = dict(sasl_users or {})
         self.tls = tls
+        self.client_auth = client_auth
         self._requested_port = port
         self._probe_port: int | None = None
         self._port: int | None = port
@@ -634,6 +647,10 @@ class LocalKafka:
         if self.tls:
             settings["ssl.keystore.type"] = "PEM"
             settings["ssl.keystore.location"] = str(self._tls_dir / KEYSTORE)
+        if self.client_auth:
+            settings["ssl.client.auth"] = "required"
+            settings["ssl.truststore.type"] = "PEM"
+            settings["ssl.truststore.location"] = str(self.ca_file)
         return settings
 
     @property
@@ -646,6 +663,11 @@ class LocalKafka:
     def ca_file(self) -> Path:
         """The CA certificate clients trust to reach a ``tls`` broker."""
         return self._tls_dir / CA_FILE
+
+    @property
+    def client_certificate(self) -> tuple[Path, Path]:
+        """A client certificate and its key, signed by :attr:`ca_file` (mutual TLS)."""
+        return self._tls_dir / CLIENT_CERTIFICATE, self._tls_dir / CLIENT_KEY
 
     @property
     def _tls_dir(self) -> Path:

@@ -384,3 +384,14 @@ def test_client_port_protocol_follows_sasl_and_tls(
     assert ("ssl.keystore.type" in settings) == tls
     if tls:
         assert settings["ssl.keystore.location"] == str(tmp_path / "tls" / "broker-keystore.pem")
+    assert "ssl.client.auth" not in settings
+
+
+def test_client_auth_requires_certificates_from_the_ca(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="needs tls"):
+        LocalKafka(tmp_path, client_auth=True)
+    kafka = LocalKafka(tmp_path, port=free_port(), tls=True, client_auth=True)
+    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
+    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    assert settings["ssl.client.auth"] == "required"
+    assert settings["ssl.truststore.location"] == str(kafka.ca_file)

@@ -1,8 +1,9 @@
 """newswire on brokers that require authentication and TLS, as production brokers do.
 
-The broker is Apache Kafka whose client port accepts only SASL/PLAIN, without TLS
-(``SASL_PLAINTEXT``) and with it (``SASL_SSL``, certificate from a CA made for the
-test); the worker and the watcher get their credentials and the CA from NEWSWIRE_*
+The broker is Apache Kafka whose client port accepts only SASL/PLAIN without TLS
+(``SASL_PLAINTEXT``), SASL/PLAIN over TLS (``SASL_SSL``), or TLS with a client
+certificate (``SSL``, mutual TLS); certificates come from a CA made for the test. The
+worker and the watcher get their credentials, CA and certificate from NEWSWIRE_*
 settings (README, "Apache Kafka").
 """
 
@@ -28,14 +29,21 @@ USER = "newswire"
 PASSWORD = secrets.token_hex(8)
 
 
-@pytest.fixture(scope="module", params=["SASL_PLAINTEXT", "SASL_SSL"])
+SASL = ["SASL_PLAINTEXT", "SASL_SSL"]
+
+
+@pytest.fixture(scope="module", params=[*SASL, "SSL"])
 def secured_kafka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalKafka]:
-    """Apache Kafka whose client port requires SASL/PLAIN (one user), with or without TLS."""
+    """Apache Kafka whose client port requires SASL/PLAIN (one user) with or without TLS,
+    or TLS with a client certificate."""
     check_prerequisites()
-    kafka = LocalKafka(tmp_path_factory.mktemp("kafka-secured"), sasl_users={USER: PASSWORD},
-                       tls=request.param == "SASL_SSL")
+    sasl = request.param in SASL
+    kafka = LocalKafka(
+        tmp_path_factory.mktemp("kafka-secured"), sasl_users={USER: PASSWORD} if sasl else None,
+        tls=request.param != "SASL_PLAINTEXT", client_auth=not sasl,
+    )
     kafka.start()
     assert kafka.security_protocol == request.param
     yield kafka
@@ -44,14 +52,15 @@ def secured_kafka(
 
 def settings_for(kafka: LocalKafka, password: str = PASSWORD) -> dict[str, str]:
     """The NEWSWIRE_* settings a user gives to reach ``kafka``."""
-    env = {
-        "NEWSWIRE_SECURITY_PROTOCOL": kafka.security_protocol,
-        "NEWSWIRE_SASL_MECHANISM": "PLAIN",
-        "NEWSWIRE_SASL_USERNAME": USER,
-        "NEWSWIRE_SASL_PASSWORD": password,
-    }
+    env = {"NEWSWIRE_SECURITY_PROTOCOL": kafka.security_protocol}
+    if kafka.sasl_users:
+        env.update(NEWSWIRE_SASL_MECHANISM="PLAIN", NEWSWIRE_SASL_USERNAME=USER,
+                   NEWSWIRE_SASL_PASSWORD=password)
     if kafka.tls:
         env["NEWSWIRE_SSL_CAFILE"] = str(kafka.ca_file)
+    if kafka.client_auth:
+        certificate, key = kafka.client_certificate
+        env.update(NEWSWIRE_SSL_CERTFILE=str(certificate), NEWSWIRE_SSL_KEYFILE=str(key))
     return env
 
 
@@ -107,6 +116,7 @@ def _gives_up_with_one_line(proc: Proc, what: str) -> str:
     return errors[0]
 
 
+@pytest.mark.parametrize("secured_kafka", SASL, indirect=True)
 @pytest.mark.parametrize("command", ["watch", "worker"])
 def test_wrong_password_stops_with_one_line_that_says_so(
     deployment: Pipeline, secured_kafka: LocalKafka, command: str
@@ -119,7 +129,7 @@ def test_wrong_password_stops_with_one_line_that_says_so(
     assert "NEWSWIRE_SASL_PASSWORD" in error
 
 
-@pytest.mark.parametrize("secured_kafka", ["SASL_SSL"], indirect=True)
+@pytest.mark.parametrize("secured_kafka", ["SASL_SSL", "SSL"], indirect=True)
 def test_untrusted_broker_certificate_stops_with_one_line(
     deployment: Pipeline, secured_kafka: LocalKafka
 ) -> None:
@@ -130,6 +140,19 @@ def test_untrusted_broker_certificate_stops_with_one_line(
     assert f"the TLS handshake with the broker at {deployment.bootstrap} failed" in error
     assert "CERTIFICATE_VERIFY_FAILED" in error
     assert "NEWSWIRE_SSL_CAFILE" in error
+
+
+@pytest.mark.parametrize("secured_kafka", ["SSL"], indirect=True)
+def test_missing_client_certificate_stops_with_one_line(
+    deployment: Pipeline, secured_kafka: LocalKafka
+) -> None:
+    env = settings_for(secured_kafka)
+    del env["NEWSWIRE_SSL_CERTFILE"], env["NEWSWIRE_SSL_KEYFILE"]
+    error = _gives_up_with_one_line(deployment.spawn("watch", "watch", "inbox", **env),
+                                    "a broker that wants a client certificate")
+    assert f"the TLS handshake with the broker at {deployment.bootstrap} failed" in error
+    assert "BAD_CERTIFICATE" in error  # the broker's alert: no (valid) client certificate
+    assert "NEWSWIRE_SSL_CERTFILE" in error
 
 
 def test_plaintext_client_is_told_the_broker_may_require_sasl_or_tls(
