@@ -17,9 +17,13 @@ from typing import Any
 import click
 import orjson
 
-from streams.settings import Settings
+from streams.settings import Settings, record_running_broker
 
 log = logging.getLogger("newswire")
+_BROKER_HELP = (
+    "kafka://host:port (default: NEWSWIRE_BROKER, else the broker a running `newswire run` "
+    "or `newswire broker` started on NEWSWIRE_DATA_DIR, else kafka://127.0.0.1:9092)"
+)
 
 
 def _setup_logging(level: str = "info") -> None:
@@ -113,9 +117,11 @@ def run(
         )
         local.start()
         log.info("embedded broker (memory only) at %s", local.url)
+    marker = None
     if local is not None:
         _export(broker=local.url)
         settings = _settings()
+        marker = record_running_broker(settings.data_dir, local.url)
     worker = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "worker"], start_new_session=True
     )
@@ -129,6 +135,8 @@ def run(
         _terminate(worker, "worker")
         if local is not None:
             local.stop()
+        if marker is not None:
+            marker.unlink(missing_ok=True)
         log.info("stopped")
 
 
@@ -220,7 +228,7 @@ async def _announce(settings: Settings, stop: asyncio.Event) -> None:
 
 
 @main.command()
-@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--broker", help=_BROKER_HELP)
 @click.option("--web-port", type=int, help="Port of this worker's web view (default 6066)")
 @click.option("--loglevel", "-l", default="info", show_default=True)
 def worker(broker: str | None, web_port: int | None, loglevel: str) -> None:
@@ -248,7 +256,7 @@ def worker(broker: str | None, web_port: int | None, loglevel: str) -> None:
 
 @main.command()
 @click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--broker", help=_BROKER_HELP)
 def watch(inbox: Path, broker: str | None) -> None:
     """The directory producer alone: send INBOX's files, then new ones as they appear."""
     _export(inbox=inbox, broker=broker)
@@ -258,7 +266,7 @@ def watch(inbox: Path, broker: str | None) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--broker", help=_BROKER_HELP)
 def send(files: Sequence[Path], broker: str | None) -> None:
     """Push the given files once (no ledger: sending twice is safe, documents are deduplicated)."""
     _export(broker=broker)
@@ -336,9 +344,14 @@ def broker(use_kafka: bool, port: int | None) -> None:
         server = EmbeddedBroker(port=port or settings.embedded_port or DEFAULT_EMBEDDED_PORT)
         kind = "embedded broker (memory only)"
     server.start()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    marker = record_running_broker(settings.data_dir, server.url)
     click.echo(f"{kind} at {server.url}; Ctrl-C stops it")
-    _wait_for_signal()
-    server.stop()
+    try:
+        _wait_for_signal()
+    finally:
+        server.stop()
+        marker.unlink(missing_ok=True)
 
 
 def _wait_for_signal() -> None:
@@ -355,7 +368,7 @@ def _wait_for_signal() -> None:
 
 @main.command()
 @click.argument("topic")
-@click.option("--broker", help="kafka://host:port (default: the embedded broker's address)")
+@click.option("--broker", help=_BROKER_HELP)
 @click.option("--follow", "-f", is_flag=True, help="Keep waiting for new events")
 @click.option("--idle", default=3.0, show_default=True, help="Stop after this many quiet seconds")
 @click.option("--max", "limit", type=int, default=None, help="Stop after this many events")
@@ -373,8 +386,13 @@ async def _tail(
 ) -> None:
     from aiokafka import AIOKafkaConsumer
 
-    from streams.producer import client_options
+    from streams.producer import BrokerUnavailable, client_options, wait_for_broker
 
+    try:
+        await wait_for_broker(settings, wait=10.0)
+    except BrokerUnavailable as exc:
+        raise click.ClickException(
+            f"{exc} (give the address with --broker or NEWSWIRE_BROKER)") from None
     consumer = AIOKafkaConsumer(
         topic, **client_options(settings), group_id=None, auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -10,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDED_PORT = 9092
+RUNNING_BROKER_FILE = "running-broker.json"
 TOPICS = (
     "files", "articles", "comments", "actor-counts", "rejected", "mentions",
     "commenter-activity",
@@ -101,8 +104,14 @@ class Settings(BaseSettings):
 
     @property
     def broker_url(self) -> str:
-        """The broker Faust connects to: the configured one, else the embedded default."""
-        return self.broker or f"kafka://127.0.0.1:{self.embedded_port or DEFAULT_EMBEDDED_PORT}"
+        """The broker to connect to: the configured one, else the one a running ``newswire
+        run`` or ``newswire broker`` started on this data directory, else the embedded
+        default."""
+        if self.broker:
+            return self.broker
+        if self.embedded_port:
+            return f"kafka://127.0.0.1:{self.embedded_port}"
+        return running_broker(self.data_dir) or f"kafka://127.0.0.1:{DEFAULT_EMBEDDED_PORT}"
 
     @property
     def bootstrap_servers(self) -> str:
@@ -144,6 +153,24 @@ class Settings(BaseSettings):
     def all_topics(self) -> list[str]:
         """Every topic newswire reads or writes (public and internal)."""
         return [self.topic(name) for name in TOPICS]
+
+
+def record_running_broker(data_dir: Path, url: str) -> Path:
+    """Note in ``data_dir`` the address of a broker this process runs (for ``tail``,
+    ``send``, ``worker``... started without a broker setting); the file to remove at exit."""
+    marker = data_dir / RUNNING_BROKER_FILE
+    marker.write_text(json.dumps({"url": url, "pid": os.getpid()}) + "\n", encoding="utf-8")
+    return marker
+
+
+def running_broker(data_dir: Path) -> str | None:
+    """The address :func:`record_running_broker` noted, if the process that noted it runs."""
+    try:
+        noted = json.loads((data_dir / RUNNING_BROKER_FILE).read_text(encoding="utf-8"))
+        os.kill(int(noted["pid"]), 0)
+        return str(noted["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.error
@@ -107,16 +108,30 @@ class Pipeline:
     def spawn(self, name: str, *args: str, embedded: bool = False, **env: str) -> Proc:
         """Start ``newswire ARGS`` in the deployment's folder (relative paths work as a
         user's would); ``embedded`` leaves NEWSWIRE_BROKER unset."""
-        environment = self.env(**env)
-        if embedded:
-            environment.pop("NEWSWIRE_BROKER")
-        environment["PYTHONPATH"] = str(REPO)
         proc = Proc(
-            name, [sys.executable, "-m", "streams.cli", *args], environment,
+            name, [sys.executable, "-m", "streams.cli", *args], self._child_env(embedded, env),
             self.root / f"{name}.log", cwd=self.root,
         )
         self.procs.append(proc)
         return proc.start()
+
+    def cli(self, *args: str, embedded: bool = False, timeout: float = 60.0) -> str:
+        """Run ``newswire ARGS`` to its end in the deployment's folder; its standard output
+        (a non-zero exit fails, with the end of its standard error)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "streams.cli", *args], env=self._child_env(embedded, {}),
+            cwd=self.root, capture_output=True, text=True, timeout=timeout,
+        )
+        assert done.returncode == 0, (
+            f"newswire {' '.join(args)}: exit {done.returncode}\n{done.stderr[-2000:]}")
+        return done.stdout
+
+    def _child_env(self, embedded: bool, env: dict[str, str]) -> dict[str, str]:
+        environment = self.env(**env)
+        if embedded:
+            environment.pop("NEWSWIRE_BROKER")
+        environment["PYTHONPATH"] = str(REPO)
+        return environment
 
     def worker(self, name: str = "worker", web_port: int | None = None, **env: str) -> Worker:
         port = web_port or free_port()

@@ -180,7 +180,11 @@ def test_run_stop_and_start_gives_identical_counts(
                     bootstrap, deployment.topic("articles"),
                     lambda ev: len(ev) >= len(doc_ids), 30, linger=3.0))
                 assert sorted(a["doc_id"] for a in articles) == sorted(doc_ids)
+            # `tail` without a broker setting finds the broker this run started
+            tailed = deployment.cli("tail", "articles", "--idle", "3", embedded=True)
+            assert {json.loads(line)["doc_id"] for line in tailed.splitlines()} == doc_ids
             assert run.stop(timeout=60) == 0, run.tail()
+            assert not (deployment.data_dir / "running-broker.json").exists()
             wait_for(lambda b=below: not any(Path(f"/proc/{p}").exists() for p in b), 30,
                      "no process left behind after SIGTERM")
     except AssertionError:

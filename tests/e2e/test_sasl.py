@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 from streams.local_kafka import LocalKafka, check_prerequisites
 from streams.producer import client_options
 from streams.settings import Settings
-from tests.harness import REPO, Pipeline, Proc, copy_into, deploy, truth, wait_for
+from tests.harness import Pipeline, Proc, copy_into, deploy, truth, wait_for
 
 pytestmark = pytest.mark.kafka
 
@@ -91,12 +89,8 @@ def test_pipeline_counts_exactly_on_a_secured_broker(
     assert {a["doc_id"] for a in articles} == doc_ids
     read = deployment.read("comments", until=lambda e: len(e) >= comments)
     assert len(read) == comments
-    tail = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "tail", "articles", "--idle", "5"],
-        env={**deployment.env(), "PYTHONPATH": str(REPO)}, cwd=deployment.root,
-        capture_output=True, text=True, timeout=60, check=True,
-    )
-    assert {json.loads(line)["doc_id"] for line in tail.stdout.splitlines()} == doc_ids
+    tail = deployment.cli("tail", "articles", "--idle", "5")
+    assert {json.loads(line)["doc_id"] for line in tail.splitlines()} == doc_ids
     # aiokafka warns of a password sent without TLS: once per process, not per connection
     warned = 1 if secured_kafka.security_protocol == "SASL_PLAINTEXT" else 0
     for proc in deployment.procs:
