@@ -335,16 +335,15 @@ def broker(use_kafka: bool, port: int | None) -> None:
 
     _setup_logging()
     settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     server: Any
     if use_kafka:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         server = _local_kafka(settings, port)
         kind = f"Apache Kafka (data in {server.data_dir})"
     else:
         server = EmbeddedBroker(port=port or settings.embedded_port or DEFAULT_EMBEDDED_PORT)
         kind = "embedded broker (memory only)"
     server.start()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     marker = record_running_broker(settings.data_dir, server.url)
     click.echo(f"{kind} at {server.url}; Ctrl-C stops it")
     try:

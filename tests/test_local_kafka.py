@@ -347,6 +347,12 @@ def test_pom_pins_the_version_the_launcher_reports() -> None:
     assert pom.findtext("m:properties/m:kafka.version", namespaces=namespace) == KAFKA_VERSION
 
 
+def _server_settings(kafka: LocalKafka) -> dict[str, str]:
+    """The server.properties ``kafka`` would start with (internal listener on port 1234)."""
+    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
+    return dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+
+
 @pytest.mark.parametrize("user", [{"a": 'b"; x'}, {"a b": "c"}, {"": "c"}, {"a": "pässwörd"}])
 def test_sasl_users_refuse_what_the_jaas_line_cannot_hold(
     tmp_path: Path, user: dict[str, str]
@@ -357,8 +363,7 @@ def test_sasl_users_refuse_what_the_jaas_line_cannot_hold(
 
 def test_sasl_users_make_the_client_port_require_sasl(tmp_path: Path) -> None:
     kafka = LocalKafka(tmp_path, port=free_port(), sasl_users={"newswire": "s3cret"})
-    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
-    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    settings = _server_settings(kafka)
     assert settings["listeners"].startswith(f"SASL_PLAINTEXT://127.0.0.1:{kafka.port},")
     assert settings["inter.broker.listener.name"] == "INTERNAL"
     assert settings["advertised.listeners"] == (
@@ -378,8 +383,7 @@ def test_client_port_protocol_follows_sasl_and_tls(
     kafka = LocalKafka(tmp_path, port=free_port(), sasl_users={"u": "p"} if sasl else None,
                        tls=tls)
     assert kafka.security_protocol == protocol
-    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
-    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    settings = _server_settings(kafka)
     assert settings["listeners"].startswith(f"{protocol}://127.0.0.1:{kafka.port},")
     assert ("ssl.keystore.type" in settings) == tls
     if tls:
@@ -391,7 +395,6 @@ def test_client_auth_requires_certificates_from_the_ca(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="needs tls"):
         LocalKafka(tmp_path, client_auth=True)
     kafka = LocalKafka(tmp_path, port=free_port(), tls=True, client_auth=True)
-    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
-    settings = dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    settings = _server_settings(kafka)
     assert settings["ssl.client.auth"] == "required"
     assert settings["ssl.truststore.location"] == str(kafka.ca_file)
