@@ -56,19 +56,37 @@ def log(message: str) -> None:
 # -- a process and what /proc says about it
 
 
+def family(pid: int) -> list[int]:
+    """``pid`` and its descendants (the worker and its parsing processes)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                pids += family(int(child))
+    return pids
+
+
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc/<pid>/stat."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    """utime + stime of a process and its descendants, from /proc/<pid>/stat."""
+    total = 0.0
+    for member in family(pid):
+        with contextlib.suppress(OSError):  # a parsing process that just exited
+            stat = Path(f"/proc/{member}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
 
 
 def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
-    """A memory figure of /proc/<pid>/status (VmHWM: peak resident set), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field_name}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """A memory figure of /proc/<pid>/status (VmHWM: peak resident set), in MB, summed
+    over the process and its descendants."""
+    total = 0.0
+    for member in family(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith(f"{field_name}:"):
+                    total += int(line.split()[1]) / 1024
+    return total
 
 
 # -- feeding documents the way `newswire send` does
@@ -247,6 +265,8 @@ class Options:
     peer: bool = True
     store: str = "memory://"
     partitions: int = 4
+    parse_processes: int = 1
+    warmup: int = WARMUP
     seed: int = 8
     timeout: float = 3600.0
     profile: Path | None = None
@@ -260,8 +280,8 @@ def _profiler(pid: int, out: Path) -> subprocess.Popen[bytes] | None:
         log("py-spy not installed: no profile")
         return None
     return subprocess.Popen(
-        [str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "100",
-         "--nonblocking", "--output", str(out)],
+        [str(spy), "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
+         "--rate", "100", "--nonblocking", "--output", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
@@ -271,15 +291,16 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
         opts.n, int(opts.rate * 10)
     )
     docs = root / "docs"
-    log(f"generating {opts.n} + {latency_docs} + {WARMUP} documents")
+    log(f"generating {opts.warmup} + {opts.n} + {latency_docs} documents")
     # In event-time order of sending: the warm-up must not be newer than the burst, or
     # the burst's buckets would fall out of the actors' retention period.
-    warm = write_documents(docs, WARMUP, 0, opts.seed)
-    burst = write_documents(docs, opts.n, WARMUP, opts.seed)
-    offered = write_documents(docs, latency_docs, WARMUP + opts.n, opts.seed)
+    warm = write_documents(docs, opts.warmup, 0, opts.seed)
+    burst = write_documents(docs, opts.n, opts.warmup, opts.seed)
+    offered = write_documents(docs, latency_docs, opts.warmup + opts.n, opts.seed)
     sizes = [p.stat().st_size for p in burst]
     result: dict[str, Any] = {
         "n": opts.n, "store": opts.store, "partitions": opts.partitions,
+        "parse_processes": opts.parse_processes,
         "doc_kb_mean": round(sum(sizes) / len(sizes) / 1024, 2),
     }
 
@@ -289,7 +310,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
     )
     worker = ChildProcess(
         "worker", [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warn"],
-        _env(settings, NEWSWIRE_WEB_PORT=str(free_port()), NEWSWIRE_STORE=opts.store),
+        _env(settings, NEWSWIRE_WEB_PORT=str(free_port()), NEWSWIRE_STORE=opts.store,
+             NEWSWIRE_PARSE_PROCESSES=str(opts.parse_processes)),
         root / "worker.log", cwd=REPO,
     )
     async with Broker(kafka.bootstrap) as broker:
@@ -343,6 +365,9 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
         result["ceiling_docs_per_s"] = round(ceiling.docs_per_s, 1)
         result["ceiling_comments_per_s"] = round(ceiling.comments_per_s, 1)
         result["pipeline_vs_ceiling"] = round(result["docs_per_s"] / ceiling.docs_per_s, 3)
+        # Single-threaded: its elapsed time is its CPU time.
+        result["cpu_vs_ceiling"] = round(
+            result["cpu_s_per_1000_docs"] / (1000 / ceiling.docs_per_s), 2)
 
         result["peer_docs_per_s"] = None
         result["newswire_vs_peer"] = None
@@ -408,13 +433,14 @@ def report(result: dict[str, Any]) -> str:
 
     lines = [
         f"documents                     {result['n']} (mean {result['doc_kb_mean']} KB),"
-        f" store {result['store']}, {result['partitions']} partitions",
+        f" store {result['store']}, {result['partitions']} partitions,"
+        f" {result['parse_processes']} parsing process(es)",
         f"pipeline                      {result['docs_per_s']:.1f} docs/s,"
         f" {result['comments_per_s']:.1f} comment events/s ({result['seconds']} s)",
         f"latency at {result['rate']:g} docs/s offered   p50 {result['p50_ms']} ms,"
         f" p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms"
         f" ({result['latency_docs']} docs)",
-        f"worker peak RSS               {result['rss_mb']} MB",
+        f"worker peak RSS               {result['rss_mb']} MB (with its parsing processes)",
         f"worker CPU                    {result['cpu_s_per_1000_docs']} s per 1,000 docs"
         f" (Apache Kafka: {result['kafka_cpu_s_per_1000_docs']} s)",
         f"messages written per document {result['messages_per_doc']}",
@@ -424,6 +450,8 @@ def report(result: dict[str, Any]) -> str:
     lines += [
         f"in-process ceiling            {result['ceiling_docs_per_s']:.1f} docs/s",
         f"pipeline / ceiling            {ratio(result['pipeline_vs_ceiling'])}",
+        f"worker CPU / ceiling's CPU    {ratio(result['cpu_vs_ceiling'])}"
+        " (per document; the rest is the cost of running on Kafka)",
     ]
     if result.get("peer_docs_per_s") is not None:
         lines += [
@@ -447,6 +475,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="documents of the latency phase (default: 10 s of load, at most N)")
     parser.add_argument("--store", default="memory://", help="Faust table store (rocksdb://)")
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--parse-processes", type=int, default=1,
+                        help="the worker's parsing processes (NEWSWIRE_PARSE_PROCESSES)")
+    parser.add_argument("--warmup", type=int, default=WARMUP,
+                        help="documents processed before the measured burst (at least 1)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--scale", action="store_true", help="run each of --sizes")
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -459,7 +491,9 @@ def main(argv: list[str] | None = None) -> int:
         keep = args.keep / f"n{n}" if args.keep and args.scale else args.keep
         return Options(
             n=n, rate=args.rate, latency_docs=args.latency_docs, peer=peer, store=args.store,
-            partitions=args.partitions, seed=args.seed, timeout=args.timeout,
+            partitions=args.partitions, parse_processes=args.parse_processes, seed=args.seed,
+            warmup=max(1, args.warmup),
+            timeout=args.timeout,
             profile=args.profile, keep=keep,
         )
 

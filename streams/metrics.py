@@ -41,7 +41,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from streams.app import app
-from streams.models import ArticleEvent
 
 __all__ = ["CONTENT_TYPE_LATEST", "exposition", "registry"]
 
@@ -87,11 +86,10 @@ latency = Histogram(
 )
 
 
-def observe_article(article: ArticleEvent) -> None:
-    """Record the processing latency of one article."""
-    if article.received_at is not None:
-        seconds = (article.processed_at - article.received_at).total_seconds()
-        latency.observe(max(0.0, seconds))
+def observe_latency(seconds: float) -> None:
+    """Record the processing latency of one article: from its file's arrival to its
+    article event."""
+    latency.observe(max(0.0, seconds))
 
 
 def _agent_name() -> str | None:

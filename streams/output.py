@@ -30,9 +30,19 @@ _last_key: dict[str, tuple[bytes, int | None]] = {}
 
 async def send(topic: Any, key: str, value: BaseModel) -> None:
     """Queue ``value`` for ``topic`` under ``key`` (partitioned by the key's hash)."""
+    await send_serialized(topic, key, dumps(value))
+
+
+async def send_serialized(
+    topic: Any, key: str | None, value: bytes, partition: int | None = None
+) -> None:
+    """Queue an event serialised with the events' codec for ``topic``: on ``partition``,
+    else on the partition of ``key``'s hash."""
     name = topic.get_topic_name()
-    raw = key.encode()
-    await send_bytes(name, raw, dumps(value), _partition(name, raw))
+    raw = None if key is None else key.encode()
+    if partition is None and raw is not None:
+        partition = _partition(name, raw)
+    await send_bytes(name, raw, value, partition)
 
 
 def _partition(topic: str, key: bytes) -> int | None:
@@ -50,7 +60,7 @@ def _partition(topic: str, key: bytes) -> int | None:
 
 
 async def send_bytes(
-    topic: str, key: bytes, value: bytes, partition: int | None = None
+    topic: str, key: bytes | None, value: bytes, partition: int | None = None
 ) -> asyncio.Future[Any]:
     """Queue a serialised record; the future the producer resolves on delivery."""
     producer = app.producer._ensure_producer()  # type: ignore[attr-defined]

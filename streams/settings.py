@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         " applied offset stays behind the log end this long, are reported and read again"
         " (0: never)",
     )
+    parse_processes: int = Field(
+        default=1, ge=0,
+        description="Processes beside the worker that parse documents and recognise actors"
+        " (0: the worker parses them itself)",
+    )
     gc_threshold: int = Field(
         default=50_000, ge=0,
         description="Allocations between young-generation collections in the worker"

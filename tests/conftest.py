@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from streams.settings import Settings
 from tests.agent_doubles import Recorder
 from tests.harness import CORPUS, Pipeline, deploy
 
@@ -109,7 +110,16 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
         async def send(topic: Any, key: str, value: Any) -> None:
             await topic.send(key=key, value=value)
 
+        @staticmethod
+        async def send_serialized(
+            topic: Any, key: str | None, value: bytes, partition: int | None = None
+        ) -> None:  # decoded with the topic's codec, so tests see the events
+            await topic.send(key=key, value=topic.value_serializer.loads(value),
+                             partition=partition)
+
     monkeypatch.setattr(documents, "output", Direct)
+    # Parsed in the test's process (tests/test_parse_pool.py covers parsing processes).
+    monkeypatch.setattr(documents, "get_settings", lambda: Settings(parse_processes=0))
     return recorders
 
 

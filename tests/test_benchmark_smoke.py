@@ -28,7 +28,7 @@ def test_benchmark_smoke_run_reports_every_figure() -> None:
     check_prerequisites()  # fails (not skips) with what to install
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--n", "50", "--no-peer", "--json",
-         "--rate", "50"],
+         "--rate", "50", "--warmup", "20"],
         cwd=REPO, capture_output=True, text=True, timeout=540, check=False,
     )
     assert done.returncode == 0, done.stderr[-4000:]

@@ -90,7 +90,7 @@ async def test_rejections_are_counted_by_stage_and_reason(faust_app: Any) -> Non
 
 
 def test_exposition_is_prometheus_text_with_every_family() -> None:
-    metrics.observe_article(article())
+    metrics.observe_latency(0.2)
     families = {f.name: f for f in text_string_to_metric_families(metrics.exposition().decode())}
     assert {
         "newswire_files_accepted", "newswire_files_rejected", "newswire_events_in",

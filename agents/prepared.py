@@ -1,0 +1,71 @@
+"""A document's events, serialised and ready to send: what the documents agent needs of
+:func:`agents.enrich.enrich`, in a form that crosses a process boundary cheaply (bytes
+and a few plain values, no models to pickle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agents.enrich import enrich
+from agents.extraction.actors import Gazetteer
+from agents.recent import article_summary
+from streams.codecs import dumps
+from streams.models import FileEvent, Source
+
+if TYPE_CHECKING:
+    from agents.extraction.ner import EntityRecognizer
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Every record one document yields, serialised with the events' codec."""
+
+    doc_id: str
+    source_path: str
+    latency_s: float
+    article: bytes
+    comments: tuple[bytes, ...]
+    mentions: tuple[tuple[str, bytes], ...]  # (actor id, MentionEvent)
+    commenters: tuple[tuple[str, bytes], ...]  # (commenter key, CommenterEvent)
+    summary: dict[str, Any]  # the latest-articles entry (agents.recent)
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A document the parser raised on: the error, for a ``parse_error`` rejection."""
+
+    error: str
+
+
+def prepare(
+    file: FileEvent,
+    gazetteer: Gazetteer,
+    *,
+    bucket_seconds: int,
+    source: Source,
+    ner: EntityRecognizer | None = None,
+) -> Prepared | Failed:
+    """Enrich ``file`` and serialise its events; a parser exception becomes ``Failed``."""
+    try:
+        result = enrich(file, gazetteer, bucket_seconds=bucket_seconds, source=source, ner=ner)
+    except Exception as exc:  # a parser bug must not stop the stream
+        return Failed(repr(exc)[:500])
+    article = result.article
+    return Prepared(
+        doc_id=file.doc_id,
+        source_path=file.source_path,
+        latency_s=max(0.0, (article.processed_at - file.received_at).total_seconds()),
+        article=dumps(article),
+        comments=tuple(map(dumps, result.comments)),
+        mentions=tuple((m.actor, dumps(m)) for m in result.mentions),
+        commenters=tuple((c.commenter, dumps(c)) for c in result.commenters),
+        summary=article_summary(article),
+    )
+
+
+def join_records(field: str, records: list[bytes]) -> bytes:
+    """One JSON object whose ``field`` lists ``records`` (serialised objects), as the
+    codec would serialise a batch model of them (``MentionBatch``, ``CommenterBatch``)."""
+    return b'{"%s":[%s]}' % (field.encode(), b",".join(records))

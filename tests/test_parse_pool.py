@@ -1,0 +1,215 @@
+"""Parsing processes (streams.parse_pool): real spawned processes, no broker."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from agents.extraction.actors import default_gazetteer
+from agents.prepared import Failed, Prepared, join_records, prepare
+from streams import parse_pool
+from streams.codecs import dumps
+from streams.ingest import doc_id_of
+from streams.models import ArticleEvent, FileEvent, MentionBatch, MentionEvent, Source
+from streams.parse_pool import DocumentParser, ParseOptions
+from streams.settings import Settings
+from tests.generated import THREAD
+
+REPO = Path(__file__).resolve().parents[1]
+OPTIONS = ParseOptions.of(Settings())
+
+
+def file_event(n: int) -> FileEvent:
+    text = (f"Dépêche {n}\n\nVladimir Poutine a reçu Joe Biden. Moscou et Washington"
+            f" discutent de l'Ukraine ({n}).\n" + THREAD)
+    return FileEvent(doc_id=doc_id_of(text), source_path=f"/inbox/{n}.txt", name=f"{n}.txt",
+                     size=len(text.encode()), encoding="utf-8", text=text,
+                     received_at=datetime(2021, 12, 10, 10, tzinfo=UTC))
+
+
+def jobs(count: int) -> list[tuple[FileEvent, Source]]:
+    return [(file_event(n), Source(partition=0, offset=n)) for n in range(count)]
+
+
+def without_time(article: bytes) -> dict[str, object]:
+    data: dict[str, object] = orjson.loads(article)
+    del data["processed_at"]
+    return data
+
+
+async def parse_all(parser: DocumentParser, work: list[tuple[FileEvent, Source]]) -> list[
+        Prepared | Failed]:
+    return [result async for result in parser.parse(work)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def test_prepared_events_are_the_codec_bytes_of_the_enriched_events() -> None:
+    event, source = jobs(1)[0]
+    prepared = prepare(event, default_gazetteer(), bucket_seconds=3600, source=source)
+    assert isinstance(prepared, Prepared)
+    article = ArticleEvent.model_validate_json(prepared.article)
+    assert article.doc_id == event.doc_id and article.comment_count == len(prepared.comments)
+    assert {actor for actor, _ in prepared.mentions} >= {"vladimir-putin", "joe-biden"}
+    assert prepared.summary["doc_id"] == event.doc_id
+    mentions = [MentionEvent.model_validate_json(m) for _, m in prepared.mentions]
+    batch = join_records("mentions", [m for _, m in prepared.mentions])
+    assert orjson.loads(batch) == orjson.loads(dumps(MentionBatch(mentions=mentions)))
+
+
+def test_a_parser_exception_is_a_failure_not_a_crash() -> None:
+    event, source = jobs(1)[0]
+    result = prepare(event, None, bucket_seconds=3600, source=source)  # type: ignore[arg-type]
+    assert isinstance(result, Failed) and "AttributeError" in result.error
+
+
+async def test_processes_give_the_same_events_in_order_as_inline_parsing() -> None:
+    work = jobs(30)
+    inline = DocumentParser(OPTIONS, 0)
+    await inline.start()
+    pooled = DocumentParser(OPTIONS, 1)
+    await pooled.start()
+    try:
+        expected = await parse_all(inline, work)
+        results = await parse_all(pooled, work)
+    finally:
+        pooled.close()
+    assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
+    for mine, theirs in zip(results, expected, strict=True):
+        assert isinstance(mine, Prepared) and isinstance(theirs, Prepared)
+        assert without_time(mine.article) == without_time(theirs.article)
+        assert (mine.comments, mine.mentions, mine.commenters) == (
+            theirs.comments, theirs.mentions, theirs.commenters)
+
+
+async def test_a_killed_parsing_process_is_replaced_and_its_documents_parsed_again() -> None:
+    parser = DocumentParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        [first] = parser.pids
+        work = jobs(200)
+        results: list[Prepared | Failed] = []
+        async for result in parser.parse(work):
+            if not results:
+                os.kill(first, signal.SIGKILL)  # while it parses the next chunks
+            results.append(result)
+        assert all(isinstance(r, Prepared) for r in results)
+        assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
+        # and the new process goes on
+        again = await parse_all(parser, jobs(3))
+        assert all(isinstance(r, Prepared) for r in again)
+        assert first not in parser.pids
+    finally:
+        parser.close()
+
+
+def _start_with_a_poison(options: ParseOptions) -> None:
+    """A parsing process that dies on any document named poison.txt."""
+    parse_pool._start(options)
+    real = parse_pool.prepare
+
+    def prepare_or_die(file: FileEvent, *args: object, **kwargs: object) -> object:
+        if file.name == "poison.txt":
+            os._exit(3)
+        return real(file, *args, **kwargs)  # type: ignore[arg-type]
+
+    parse_pool.prepare = prepare_or_die  # type: ignore[assignment]
+
+
+class PoisonedParser(DocumentParser):
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.processes,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_with_a_poison, initargs=(self.options,))
+
+
+async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_through(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    work = jobs(20)
+    poison = work[10][0].model_copy(update={"name": "poison.txt"})
+    work[10] = (poison, work[10][1])
+    parser = PoisonedParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        results = await parse_all(parser, work)
+        again = await parse_all(parser, jobs(3))
+    finally:
+        parser.close()
+    failed = [i for i, r in enumerate(results) if isinstance(r, Failed)]
+    assert failed == [10]
+    assert "died" in results[10].error  # type: ignore[union-attr]
+    assert [r.doc_id for r in results if isinstance(r, Prepared)] == [
+        e.doc_id for i, (e, _) in enumerate(work) if i != 10]
+    assert all(isinstance(r, Prepared) for r in again)
+    assert "a parsing process died" in caplog.text
+
+
+async def test_ctrl_c_is_for_the_worker_not_its_parsing_processes() -> None:
+    parser = DocumentParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        [pid] = parser.pids
+        os.kill(pid, signal.SIGINT)
+        await asyncio.sleep(0.2)
+        results = await parse_all(parser, jobs(3))
+        assert all(isinstance(r, Prepared) for r in results) and alive(pid)
+    finally:
+        parser.close()
+
+
+def test_parsing_processes_exit_when_the_worker_is_killed() -> None:
+    script = (
+        "import asyncio\n"
+        "from streams.parse_pool import DocumentParser, ParseOptions\n"
+        "from streams.settings import Settings\n"
+        "async def main():\n"
+        "    parser = DocumentParser(ParseOptions.of(Settings()), 2)\n"
+        "    await parser.start()\n"
+        "    print(*parser.pids, flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert worker.stdout is not None
+        pids = [int(pid) for pid in worker.stdout.readline().split()]
+        assert pids and all(alive(pid) for pid in pids)
+        worker.kill()
+        worker.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(pid) for pid in pids), "parsing processes outlived the worker"
+    finally:
+        worker.kill()
+
+
+async def test_a_parser_that_cannot_start_says_why() -> None:
+    options = ParseOptions(bucket_seconds=3600, ner=True, ner_model="no_such_model_xx",
+                           gc_threshold=0)
+    parser = DocumentParser(options, 1)
+    try:
+        with pytest.raises(Exception, match="no_such_model_xx"):
+            await parser.start()
+    finally:
+        parser.close()
