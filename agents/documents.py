@@ -64,7 +64,7 @@ async def parse_documents(stream: Any) -> None:
     """Parse each new document once; a doc_id already counted is reported, not recounted.
 
     Events come in batches (``NEWSWIRE_BATCH_SIZE`` / ``NEWSWIRE_BATCH_SECONDS``):
-    documents are parsed beside the worker (streams.parse_pool), articles and comments
+    documents are parsed in child processes (streams.parse_pool), articles and comments
     sent per document, the batch's mentions and commenter activity as one record per
     destination partition. Faust acknowledges a batch's files events only once this loop
     asks for the next batch, after every send. Only records that continue their
@@ -79,9 +79,8 @@ async def parse_documents(stream: Any) -> None:
             outbox = _Outbox()
             groups = [await guard.admit(group) for group in by_partition(records).values()]
             jobs = await _new_documents([record for group in groups for record in group])
-            results = parser.parse([(record.value, source) for record, source in jobs])
-            for record, source in jobs:
-                result = await anext(results)
+            tagged = [((record, source), record.value, source) for record, source in jobs]
+            async for (record, source), result in parser.parse(tagged):
                 set_current_event(record)
                 await _publish(record, source, result, outbox)
                 # Let the rest of the worker run between documents: the producer's
@@ -95,7 +94,7 @@ async def parse_documents(stream: Any) -> None:
                     await guard.record_applied(group)
             set_current_event(None)
     finally:
-        parser.close()
+        await parser.close()
 
 
 async def _new_documents(records: list[Any]) -> list[tuple[Any, Source]]:

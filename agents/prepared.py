@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from agents.enrich import enrich
 from agents.extraction.actors import Gazetteer
 from agents.recent import article_summary
-from streams.codecs import dumps
-from streams.models import FileEvent, Source
+from streams.models import FileEvent, Source, dumps
 
 if TYPE_CHECKING:
     from agents.extraction.ner import EntityRecognizer

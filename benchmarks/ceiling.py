@@ -17,9 +17,9 @@ from typing import Any
 from agents.counting import count_commenters, count_mentions
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
+from streams.gc_tuning import tune_gc
 from streams.models import CommenterEvent, FileEvent, MentionEvent, Source
 from streams.settings import Settings
-from streams.worker import tune_gc
 
 
 @dataclass

@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 PREFIX = "bench."
 APP_ID = "newswire-bench"
 PEER_PREFIX = "peer."
-WARMUP = 20
+WARMUP = 1000
 _BATCH = 256
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -226,8 +226,11 @@ class Deployment:
         comments = messages.get(self.settings.topic("comments"), 0)
         return Phase(len(paths), comments, (last - first) / 1000, messages, cpu)
 
-    async def latency(self, paths: Sequence[Path], rate: float, timeout: float) -> list[float]:
-        """Offer ``paths`` at ``rate``/s; each article's delay after its file's arrival, ms.
+    async def latency(
+        self, paths: Sequence[Path], rate: float, timeout: float
+    ) -> tuple[list[float], list[float]]:
+        """Offer ``paths`` at ``rate``/s; each article's delay after its file's arrival,
+        and the part of it until the article was parsed (its ``processed_at``), in ms.
 
         Arrival is FileEvent.received_at (when the file was read, as the watcher and
         `send` stamp it); the article's time is its record's timestamp on the topic.
@@ -236,7 +239,11 @@ class Deployment:
         await offer_files(self.sender, paths, rate)
         after = await self.wait_articles(before, len(paths), timeout)
         records = await self.broker.records(grown(before, after, self.settings.topic("articles")))
-        return [r.timestamp - _ms(orjson.loads(r.value)["received_at"]) for r in records]
+        articles = [(r.timestamp, orjson.loads(r.value)) for r in records]
+        return (
+            [at - _ms(a["received_at"]) for at, a in articles],
+            [_ms(a["processed_at"]) - _ms(a["received_at"]) for _, a in articles],
+        )
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -330,8 +337,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
                 profiler.wait(30)
             rss_burst = memory_mb(worker.pid)
             log(f"worker: {latency_docs} documents at {opts.rate:g}/s")
-            delays = await newswire.latency(offered, opts.rate, opts.timeout) if latency_docs \
-                else []
+            delays, parsed = await newswire.latency(offered, opts.rate, opts.timeout) \
+                if latency_docs else ([], [])
             result.update(
                 docs_per_s=round(phase.docs_per_s, 1),
                 comments_per_s=round(phase.comments_per_s, 1),
@@ -349,6 +356,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
                 p50_ms=round(percentile(delays, 50), 1),
                 p95_ms=round(percentile(delays, 95), 1),
                 p99_ms=round(percentile(delays, 99), 1),
+                parsed_p50_ms=round(percentile(parsed, 50), 1),
+                parsed_p99_ms=round(percentile(parsed, 99), 1),
                 rss_mb=round(memory_mb(worker.pid), 1),
                 rss_mb_after_burst=round(rss_burst, 1),
                 rss_now_mb=round(memory_mb(worker.pid, "VmRSS"), 1),
@@ -439,7 +448,8 @@ def report(result: dict[str, Any]) -> str:
         f" {result['comments_per_s']:.1f} comment events/s ({result['seconds']} s)",
         f"latency at {result['rate']:g} docs/s offered   p50 {result['p50_ms']} ms,"
         f" p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms"
-        f" ({result['latency_docs']} docs)",
+        f" ({result['latency_docs']} docs); until parsed: p50 {result['parsed_p50_ms']} ms,"
+        f" p99 {result['parsed_p99_ms']} ms",
         f"worker peak RSS               {result['rss_mb']} MB (with its parsing processes)",
         f"worker CPU                    {result['cpu_s_per_1000_docs']} s per 1,000 docs"
         f" (Apache Kafka: {result['kafka_cpu_s_per_1000_docs']} s)",

@@ -8,14 +8,9 @@ import orjson
 from faust.serializers import codecs
 from pydantic import BaseModel, ValidationError
 
-from streams.models import Malformed
+from streams.models import Malformed, dumps
 
-
-def dumps(obj: Any) -> bytes:
-    """Serialise a pydantic model (or plain JSON data) with orjson."""
-    if isinstance(obj, BaseModel):
-        obj = obj.model_dump()
-    return orjson.dumps(obj, option=orjson.OPT_UTC_Z)
+__all__ = ["JsonCodec", "ModelCodec", "dumps"]
 
 
 class ModelCodec(codecs.Codec):

@@ -7,8 +7,9 @@ required ones are additions, never renames.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 ActorType = Literal["person", "organization", "country"]
@@ -18,6 +19,14 @@ Stage = Literal["watch", "decode", "parse", "process"]
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise an event (or plain JSON data) as every topic carries it: orjson, UTC
+    times with a Z."""
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump()
+    return orjson.dumps(obj, option=orjson.OPT_UTC_Z)
 
 
 class Event(BaseModel):

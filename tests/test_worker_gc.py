@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from streams.worker import tune_gc
+from streams.gc_tuning import tune_gc
 
 
 @pytest.fixture
