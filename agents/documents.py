@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict
 from typing import Any
 
@@ -78,15 +79,20 @@ async def parse_documents(stream: Any) -> None:
         async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
             outbox = _Outbox()
             groups = [await guard.admit(group) for group in by_partition(records).values()]
-            jobs = await _new_documents([record for group in groups for record in group])
-            tagged = [((record, source), record.value, source) for record, source in jobs]
-            async for (record, source), result in parser.parse(tagged):
+            to_parse, copies = await _new_documents(
+                [record for group in groups for record in group])
+            tagged = [((record, source), record.value, source) for record, source in to_parse]
+            async with contextlib.aclosing(parser.parse(tagged)) as results:
+                async for (record, source), result in results:
+                    set_current_event(record)
+                    await _publish(record, source, result, outbox)
+                    # Let the rest of the worker run between documents: the producer's
+                    # sender, the delivery of consumed records to the counting agents,
+                    # heartbeats and the web view would otherwise wait for the batch.
+                    await asyncio.sleep(0)
+            for record, first in copies:
                 set_current_event(record)
-                await _publish(record, source, result, outbox)
-                # Let the rest of the worker run between documents: the producer's
-                # sender, the delivery of consumed records to the counting agents,
-                # heartbeats and the web view would otherwise wait for the whole batch.
-                await asyncio.sleep(0)
+                await _reject_copy(record.value, first)
             await outbox.send()
             for group in groups:
                 if group:
@@ -97,44 +103,52 @@ async def parse_documents(stream: Any) -> None:
         await parser.close()
 
 
-async def _new_documents(records: list[Any]) -> list[tuple[Any, Source]]:
-    """The records to parse, with their positions; malformed events and second copies of
-    a text already counted are rejected.
+async def _new_documents(
+    records: list[Any],
+) -> tuple[list[tuple[Any, Source]], list[tuple[Any, FileEvent]]]:
+    """The records to parse, with their positions, and the second copies of a text
+    that comes twice in the batch, with the first; malformed events and copies of a
+    text already counted are rejected.
 
     A doc_id always lands on the same files partition (it is the key), so the offset
     tells a new drop of the same text (reported, not counted) from a replay of the same
     event after a failure (processed again; counting skips what it already holds, see
     agents.counting).
     """
-    jobs = []
-    batch: dict[str, FileEvent] = {}
+    to_parse = []
+    copies = []
+    first_copies: dict[str, FileEvent] = {}
     for record in records:
         set_current_event(record)
         event = record.value
         source = Source(partition=record.message.partition, offset=record.message.offset)
         if isinstance(event, Malformed):
             await reject(None, None, "malformed_event", f"not a files event: {event.error}")
-            continue
-        if not isinstance(event, FileEvent):
+        elif not isinstance(event, FileEvent):
             await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
-            continue
-        metrics.files_accepted.inc()
-        first = documents.get(event.doc_id)
-        if first is not None and first.get("offset") != source.offset:
-            first_path = first.get("source_path")
-        elif event.doc_id in batch:
-            first_path = batch[event.doc_id].source_path
         else:
-            batch[event.doc_id] = event
-            jobs.append((record, source))
-            continue
-        await reject(
-            event.source_path,
-            event.doc_id,
-            "duplicate",
-            f"same text as {first_path}, already counted; nothing changes",
-        )
-    return jobs
+            metrics.files_accepted.inc()
+            counted = documents.get(event.doc_id)
+            if counted is not None and counted.get("offset") != source.offset:
+                await _reject_copy(event, None)
+            elif event.doc_id in first_copies:
+                copies.append((record, first_copies[event.doc_id]))
+            else:
+                first_copies[event.doc_id] = event
+                to_parse.append((record, source))
+    return to_parse, copies
+
+
+async def _reject_copy(event: FileEvent, first: FileEvent | None) -> None:
+    """Report a second copy of a text: counted once (or, if its first copy in the same
+    batch could not be parsed, not at all)."""
+    counted = documents.get(event.doc_id)
+    if counted is None and first is not None:
+        detail = f"same text as {first.source_path}, which could not be parsed; nothing changes"
+    else:
+        path = first.source_path if first is not None else counted and counted.get("source_path")
+        detail = f"same text as {path}, already counted; nothing changes"
+    await reject(event.source_path, event.doc_id, "duplicate", detail)
 
 
 async def _publish(record: Any, source: Source, result: Prepared | Failed, outbox: _Outbox) -> None:

@@ -33,7 +33,8 @@ class Prepared:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """A document the parser raised on: the error, for a ``parse_error`` rejection."""
+    """A document that could not be parsed (the parser raised, or its process died on
+    it): why, for a ``parse_error`` rejection."""
 
     error: str
 

@@ -1,18 +1,11 @@
-"""Documents parsed in child processes of the worker.
+"""Documents parsed in child processes of the worker (``NEWSWIRE_PARSE_PROCESSES``).
 
-Parsing and actor recognition are most of a document's CPU time, and a Faust worker is
-one thread. With ``NEWSWIRE_PARSE_PROCESSES`` = N > 0 the documents agent hands its
-documents to N children (``python -m streams.parse_pool``) in chunks, and sends each
-document's events as soon as they come back, while the child parses the next; with 0
-the worker parses them itself.
-
-A child reads chunks of documents from its stdin and writes each document's events,
-serialised (:mod:`agents.prepared`), to its stdout: length-prefixed pickles, read and
-written by the worker's event loop (no threads). It ignores Ctrl-C (the worker handles
-it) and ends when its stdin closes: when the worker exits, killed or not. A child that
-dies (killed, out of memory) is replaced: the document it was on is parsed again alone,
-twice at most, then rejected (``parse_error``), so one poisonous file cannot stop the
-stream; the documents after it are given to the new child as they were.
+A child (``python -m streams.parse_pool``) reads chunks of documents on its stdin and
+writes each document's serialised events (:mod:`agents.prepared`) on its stdout, as
+length-prefixed pickles the worker's event loop reads and writes. Children run in
+their own session (no Ctrl-C from the terminal), end when their stdin closes (the
+worker exited, killed or not) and are replaced when they die; README "Parsing
+processes" has the rules.
 """
 
 from __future__ import annotations
@@ -24,8 +17,9 @@ import pickle
 import signal
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import IO, Any, TypeVar
 
 from agents.extraction.actors import default_gazetteer
@@ -46,6 +40,7 @@ Job = tuple[FileEvent, Source]
 T = TypeVar("T")
 Result = Prepared | Failed
 _HEADER = 4  # bytes of a frame's length, big-endian
+_MAX_FRAME = 1 << 30  # a longer "frame" is something else written on the pipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,19 +82,16 @@ def _read_frame(stream: IO[bytes]) -> Any:
     return pickle.loads(stream.read(int.from_bytes(header, "big")))
 
 
-def prepare_chunk(jobs: Sequence[Job], options: ParseOptions, ner: Any = None) -> list[Result]:
-    """A chunk's results, in order."""
-    gazetteer = default_gazetteer()
-    return [prepare(file, gazetteer, bucket_seconds=options.bucket_seconds, source=source,
-                    ner=ner) for file, source in jobs]
-
-
 def child_main() -> None:
     """A parsing process: options, then chunks of jobs on stdin; on stdout, each job's
     result as soon as it is there."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    jobs_in, results_out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but results on the results pipe
+    jobs_in = sys.stdin.buffer
+    # Results only on the results pipe: whatever else writes to fd 1 (a library's
+    # print, a C extension) goes to stderr.
+    results_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     options: ParseOptions | None = _read_frame(jobs_in)
     if options is None:
         return
@@ -136,7 +128,7 @@ class _Child:
         self.options = options
         self.module = module
         self.process: asyncio.subprocess.Process | None = None
-        self.given: deque[list[Job]] = deque()  # chunks, less the jobs answered
+        self.pending: deque[list[Job]] = deque()  # chunks given, less the jobs answered
 
     @property
     def pid(self) -> int | None:
@@ -146,9 +138,9 @@ class _Child:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", self.module,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            limit=2**20,
+            limit=2**20, start_new_session=True,
         )
-        self.given.clear()
+        self.pending.clear()
         self._write(self.options)
         try:
             kind, value = await self._read()
@@ -159,15 +151,15 @@ class _Child:
 
     def give(self, jobs: Sequence[Job]) -> None:
         self._write(jobs)
-        self.given.append(list(jobs))
+        self.pending.append(list(jobs))
 
     async def result(self) -> Result:
         """The result of the oldest job given; _Died if the process is gone."""
         result: Result = await self._read()
-        oldest = self.given[0]
+        oldest = self.pending[0]
         del oldest[0]
         if not oldest:
-            self.given.popleft()
+            self.pending.popleft()
         return result
 
     def _write(self, obj: Any) -> None:
@@ -180,7 +172,12 @@ class _Child:
         assert self.process is not None and self.process.stdout is not None
         try:
             header = await self.process.stdout.readexactly(_HEADER)
-            data = await self.process.stdout.readexactly(int.from_bytes(header, "big"))
+            length = int.from_bytes(header, "big")
+            if length > _MAX_FRAME:
+                log.error("parsing process %s wrote something else than results: %r",
+                          self.pid, header)
+                raise _Died
+            data = await self.process.stdout.readexactly(length)
         except (asyncio.IncompleteReadError, ConnectionError):
             raise _Died from None
         return pickle.loads(data)
@@ -188,7 +185,7 @@ class _Child:
     async def restart(self) -> list[list[Job]]:
         """A new process in place of this one; the jobs the old one had not answered, by
         chunk (the first is the one it was on)."""
-        lost = list(self.given)
+        lost = list(self.pending)
         await self.stop()
         await self.start()
         return lost
@@ -255,12 +252,19 @@ class DocumentParser:
 
     async def parse(
         self, tagged: Sequence[tuple[T, FileEvent, Source]]
-    ) -> AsyncIterator[tuple[T, Result]]:
-        """Each document's tag and result, in order, as soon as the result is there."""
+    ) -> AsyncGenerator[tuple[T, Result], None]:
+        """Each document's tag and result, in order, as soon as the result is there.
+
+        Close the generator if you leave it early (``contextlib.aclosing``): children
+        with answers still due are then stopped, and started again at the next call.
+        """
         if not self._children:
             for tag, file, source in tagged:
                 yield tag, await self._inline(file, source)
             return
+        for child in self._children:
+            if child.process is None:  # stopped when a call was left early
+                await child.start()
         jobs = [(file, source) for _, file, source in tagged]
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         count = len(self._children)
@@ -273,24 +277,23 @@ class DocumentParser:
                     given += 1
                 yield tag, await self._result(self._children[chunk % count])
         finally:
-            # Left early (the agent stopped): answers still due must not be taken for
-            # the next call's.
+            # Left early: answers still due must not be taken for the next call's.
             for child in self._children:
-                if child.given:
-                    await child.restart()
+                if child.pending:
+                    child.pending.clear()
+                    await child.stop()
 
     async def _inline(self, file: FileEvent, source: Source) -> Result:
+        work = partial(prepare, file, default_gazetteer(),
+                       bucket_seconds=self.options.bucket_seconds, source=source, ner=self._ner)
         if self._ner is None:
-            return prepare_chunk([(file, source)], self.options)[0]
-        # tens of milliseconds: off the event loop (heartbeats, the web view)
-        [result] = await asyncio.to_thread(prepare_chunk, [(file, source)], self.options,
-                                           self._ner)
-        return result
+            return work()
+        return await asyncio.to_thread(work)  # tens of ms: off the event loop
 
     async def _result(self, child: _Child) -> Result:
         """The result of the oldest job ``child`` was given. If the child died, it is
-        replaced: the rest of the chunk it was on is parsed again one document at a
-        time, and the chunks it had not begun are given again, whole."""
+        replaced: the document it was on is parsed again alone (``_alone``), the jobs
+        after it are given to the new child as they were."""
         try:
             return await child.result()
         except _Died:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import signal
@@ -23,6 +24,8 @@ from streams.models import ArticleEvent, FileEvent, MentionBatch, MentionEvent, 
 from streams.parse_pool import DocumentParser, ParseOptions
 from streams.settings import Settings
 from tests.generated import THREAD
+
+pytestmark = pytest.mark.timeout(120)  # a protocol fault would hang, not fail
 
 REPO = Path(__file__).resolve().parents[1]
 OPTIONS = ParseOptions.of(Settings())
@@ -126,6 +129,10 @@ class PoisonedParser(DocumentParser):
     module = "tests.poisoned_parser"  # dies on any document named poison.txt
 
 
+class NoisyParser(DocumentParser):
+    module = "tests.noisy_parser"  # writes to fd 1 while it parses
+
+
 async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_through(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -146,6 +153,67 @@ async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_thro
         e.doc_id for i, (e, _) in enumerate(work) if i != 10]
     assert all(isinstance(r, Prepared) for r in again)
     assert "a parsing process died" in caplog.text
+
+
+async def test_two_processes_keep_the_order_when_one_dies() -> None:
+    parser = DocumentParser(OPTIONS, 2)
+    await parser.start()
+    try:
+        first, second = parser.pids
+        work = jobs(100)
+        results: list[Prepared | Failed] = []
+        async for _, result in parser.parse([(None, e, s) for e, s in work]):
+            if len(results) == 20:
+                os.kill(second, signal.SIGKILL)
+            results.append(result)
+        assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
+        assert first in parser.pids and second not in parser.pids
+    finally:
+        await parser.close()
+
+
+async def test_a_process_that_died_between_batches_is_replaced() -> None:
+    parser = DocumentParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        [idle] = parser.pids
+        os.kill(idle, signal.SIGKILL)
+        await asyncio.sleep(0.2)
+        results = await parse_all(parser, jobs(12))
+        assert all(isinstance(r, Prepared) for r in results)
+        assert idle not in parser.pids and len(parser.pids) == 1
+    finally:
+        await parser.close()
+
+
+async def test_leaving_a_parse_early_leaves_no_stale_answer_and_no_process() -> None:
+    parser = DocumentParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        [busy] = parser.pids
+        work = jobs(40)
+        async with contextlib.aclosing(parser.parse([(n, e, s) for n, (e, s) in
+                                                     enumerate(work)])) as results:
+            async for n, _ in results:
+                if n == 2:
+                    break
+        assert not alive(busy)  # it had answers due: stopped
+        fresh = jobs(50)[40:]
+        again = await parse_all(parser, fresh)
+        assert [r.doc_id for r in again] == [e.doc_id for e, _ in fresh]  # type: ignore[union-attr]
+        assert len(parser.pids) == 1
+    finally:
+        await parser.close()
+
+
+async def test_other_output_on_a_childs_stdout_does_not_corrupt_results() -> None:
+    parser = NoisyParser(OPTIONS, 1)
+    await parser.start()
+    try:
+        results = await parse_all(parser, jobs(10))
+    finally:
+        await parser.close()
+    assert all(isinstance(r, Prepared) for r in results)
 
 
 async def test_ctrl_c_is_for_the_worker_not_its_parsing_processes() -> None:
