@@ -66,10 +66,10 @@ def family(pid: int) -> list[int]:
     return pids
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and its descendants, from /proc/<pid>/stat."""
+def cpu_seconds(pid: int, descendants: bool = True) -> float:
+    """utime + stime of a process (and its descendants), from /proc/<pid>/stat."""
     total = 0.0
-    for member in family(pid):
+    for member in family(pid) if descendants else [pid]:
         with contextlib.suppress(OSError):  # a parsing process that just exited
             stat = Path(f"/proc/{member}/stat").read_text()
             fields = stat[stat.rindex(")") + 2 :].split()
@@ -138,6 +138,7 @@ class Phase(Throughput):
 
     messages: dict[str, int] = field(default_factory=dict)
     cpu_s: float = 0.0
+    own_cpu_s: float = 0.0  # the processing process alone, without its children
 
 
 class Deployment:
@@ -206,9 +207,11 @@ class Deployment:
         """Send ``paths`` as fast as acknowledged; first files event to last output event."""
         before = await self.snapshot()
         cpu_before = cpu_seconds(self.child.pid)
+        own_before = cpu_seconds(self.child.pid, descendants=False)
         await send_files(self.sender, paths)
         after = await self.wait_articles(before, len(paths), timeout)
         cpu = cpu_seconds(self.child.pid) - cpu_before
+        own = cpu_seconds(self.child.pid, descendants=False) - own_before
         # Topics created meanwhile (none expected) count from zero.
         after = await self.broker.end_offsets(await self.broker.topics(self.mine))
         files = self.settings.topic("files")
@@ -224,7 +227,7 @@ class Deployment:
             for topic in sorted({tp.topic for tp in after})
         }
         comments = messages.get(self.settings.topic("comments"), 0)
-        return Phase(len(paths), comments, (last - first) / 1000, messages, cpu)
+        return Phase(len(paths), comments, (last - first) / 1000, messages, cpu, own)
 
     async def latency(
         self, paths: Sequence[Path], rate: float, timeout: float
@@ -345,6 +348,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
                 seconds=round(phase.seconds, 2),
                 comments=phase.comments,
                 cpu_s_per_1000_docs=round(phase.cpu_s / phase.documents * 1000, 2),
+                parse_cpu_s_per_1000_docs=round(
+                    (phase.cpu_s - phase.own_cpu_s) / phase.documents * 1000, 2),
                 kafka_cpu_s_per_1000_docs=round(kafka_cpu / phase.documents * 1000, 2),
                 messages_per_doc=round(sum(phase.messages.values()) / phase.documents, 1),
                 messages_per_doc_by_topic={
@@ -452,7 +457,8 @@ def report(result: dict[str, Any]) -> str:
         f" p99 {result['parsed_p99_ms']} ms",
         f"worker peak RSS               {result['rss_mb']} MB (with its parsing processes)",
         f"worker CPU                    {result['cpu_s_per_1000_docs']} s per 1,000 docs"
-        f" (Apache Kafka: {result['kafka_cpu_s_per_1000_docs']} s)",
+        f" (of which parsing processes: {result['parse_cpu_s_per_1000_docs']} s;"
+        f" Apache Kafka: {result['kafka_cpu_s_per_1000_docs']} s)",
         f"messages written per document {result['messages_per_doc']}",
     ]
     lines += [f"    {topic:<40} {count}"

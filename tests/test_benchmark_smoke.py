@@ -17,6 +17,7 @@ from tests.harness import REPO
 FIGURES = (
     "docs_per_s", "comments_per_s", "ceiling_docs_per_s", "p50_ms", "p95_ms", "p99_ms",
     "rss_mb", "cpu_s_per_1000_docs", "messages_per_doc", "pipeline_vs_ceiling",
+    "parse_cpu_s_per_1000_docs", "parsed_p50_ms", "cpu_vs_ceiling",
 )
 
 
