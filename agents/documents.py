@@ -72,7 +72,8 @@ async def parse_documents(stream: Any) -> None:
     partition are processed (streams.continuity).
     """
     settings = get_settings()
-    parser = DocumentParser(ParseOptions.of(settings), settings.parse_processes)
+    parser = DocumentParser(ParseOptions.of(settings), settings.parse_processes,
+                            timeout=settings.parse_timeout)
     await parser.start()
     guard = InputGuard("parse-documents", files_topic)
     try:
@@ -156,7 +157,7 @@ async def _publish(record: Any, source: Source, result: Prepared | Failed, outbo
     its mentions and commenter activity with the batch's (``outbox``)."""
     event: FileEvent = record.value
     if isinstance(result, Failed):
-        await reject(event.source_path, event.doc_id, "parse_error", result.error)
+        await reject(event.source_path, event.doc_id, result.reason, result.error)
         return
     await write(documents, event.doc_id, {
         "source_path": event.source_path,

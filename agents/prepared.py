@@ -33,10 +33,11 @@ class Prepared:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """A document that could not be parsed (the parser raised, or its process died on
-    it): why, for a ``parse_error`` rejection."""
+    """A document that could not be parsed (the parser raised, its process died on it
+    or took too long): why, for a rejection with ``reason``."""
 
     error: str
+    reason: str = "parse_error"
 
 
 def prepare(

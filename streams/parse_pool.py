@@ -4,8 +4,8 @@ A child (``python -m streams.parse_pool``) reads chunks of documents on its stdi
 writes each document's serialised events (:mod:`agents.prepared`) on its stdout, as
 length-prefixed pickles the worker's event loop reads and writes. Children run in
 their own session (no Ctrl-C from the terminal), end when their stdin closes (the
-worker exited, killed or not) and are replaced when they die; README "Parsing
-processes" has the rules.
+worker exited, killed or not) and are replaced when they die or take longer than the
+timeout on one document; README "Parsing processes" has the rules.
 """
 
 from __future__ import annotations
@@ -216,9 +216,10 @@ class DocumentParser:
 
     module = __name__  # what the children run (``python -m``)
 
-    def __init__(self, options: ParseOptions, processes: int) -> None:
+    def __init__(self, options: ParseOptions, processes: int, timeout: float = 120.0) -> None:
         self.options = options
         self.processes = processes
+        self.timeout = timeout  # seconds a child may spend on one document
         self._children: list[_Child] = []
         self._ner: Any = None
 
@@ -295,14 +296,24 @@ class DocumentParser:
         replaced: the document it was on is parsed again alone (``_alone``), the jobs
         after it are given to the new child as they were."""
         try:
-            return await child.result()
+            async with asyncio.timeout(self.timeout):
+                return await child.result()
         except _Died:
-            pass
-        log.error("a parsing process died (exit status %s); starting a new one and parsing"
-                  " its documents again", child.process and await child.process.wait())
+            died = True
+        except TimeoutError:
+            died = False
+        if died:
+            log.error("a parsing process died (exit status %s); starting a new one and"
+                      " parsing its documents again", child.process and await child.process.wait())
         current, *queued = await child.restart()
         job, *rest = current
-        result = await self._alone(child, job)
+        if died:
+            result = await self._alone(child, job)
+        else:
+            log.error("parsing %s took more than %g s: rejected, parsing process replaced",
+                      job[0].source_path, self.timeout)
+            result = Failed(f"parsing took more than {self.timeout:g} s (NEWSWIRE_PARSE_TIMEOUT)",
+                            reason="parse_timeout")
         for jobs in ([rest] if rest else []) + queued:
             child.give(jobs)
         return result
@@ -311,7 +322,12 @@ class DocumentParser:
         for _ in range(2):
             child.give([job])
             try:
-                return await child.result()
+                async with asyncio.timeout(self.timeout):
+                    return await child.result()
+            except TimeoutError:
+                await child.restart()
+                return Failed(f"parsing took more than {self.timeout:g} s"
+                              " (NEWSWIRE_PARSE_TIMEOUT)", reason="parse_timeout")
             except _Died:
                 log.error("the parsing process died on %s", job[0].source_path)
                 await child.restart()

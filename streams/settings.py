@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         description="Processes beside the worker that parse documents and recognise actors"
         " (0: the worker parses them itself)",
     )
+    parse_timeout: float = Field(
+        default=120.0, gt=0,
+        description="A document whose parsing process takes longer than this is rejected"
+        " (parse_timeout) and the process replaced (not with NEWSWIRE_PARSE_PROCESSES=0)",
+    )
     gc_threshold: int = Field(
         default=50_000, ge=0,
         description="Allocations between young-generation collections in the worker"

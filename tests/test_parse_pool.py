@@ -126,7 +126,7 @@ async def test_a_killed_parsing_process_is_replaced_and_its_documents_parsed_aga
 
 
 class PoisonedParser(DocumentParser):
-    module = "tests.poisoned_parser"  # dies on any document named poison.txt
+    module = "tests.poisoned_parser"  # dies on poison.txt, hangs on slow.txt
 
 
 class NoisyParser(DocumentParser):
@@ -153,6 +153,23 @@ async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_thro
         e.doc_id for i, (e, _) in enumerate(work) if i != 10]
     assert all(isinstance(r, Prepared) for r in again)
     assert "a parsing process died" in caplog.text
+
+
+async def test_a_document_that_hangs_the_parser_is_rejected_after_the_timeout() -> None:
+    work = jobs(12)
+    work[3] = (work[3][0].model_copy(update={"name": "slow.txt"}), work[3][1])
+    parser = PoisonedParser(OPTIONS, 1, timeout=1.0)
+    await parser.start()
+    try:
+        [stuck] = parser.pids
+        started = time.monotonic()
+        results = await parse_all(parser, work)
+        elapsed = time.monotonic() - started
+    finally:
+        await parser.close()
+    assert isinstance(results[3], Failed) and results[3].reason == "parse_timeout"
+    assert all(isinstance(r, Prepared) for i, r in enumerate(results) if i != 3)
+    assert elapsed < 10 and not alive(stuck)
 
 
 async def test_two_processes_keep_the_order_when_one_dies() -> None:
