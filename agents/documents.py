@@ -72,11 +72,9 @@ async def parse_documents(stream: Any) -> None:
     partition are processed (streams.continuity).
     """
     settings = get_settings()
-    parser = DocumentParser(ParseOptions.of(settings), settings.parse_processes,
-                            timeout=settings.parse_timeout)
-    await parser.start()
     guard = InputGuard("parse-documents", files_topic)
-    try:
+    async with DocumentParser(ParseOptions.of(settings), settings.parse_processes,
+                              timeout=settings.parse_timeout) as parser:
         async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
             outbox = _Outbox()
             groups = [await guard.admit(group) for group in by_partition(records).values()]
@@ -100,8 +98,6 @@ async def parse_documents(stream: Any) -> None:
                     set_current_event(group[-1])
                     await guard.record_applied(group)
             set_current_event(None)
-    finally:
-        await parser.close()
 
 
 async def _new_documents(

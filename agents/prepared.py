@@ -22,7 +22,6 @@ class Prepared:
     """Every record one document yields, serialised with the events' codec."""
 
     doc_id: str
-    source_path: str
     latency_s: float
     article: bytes
     comments: tuple[bytes, ...]
@@ -56,7 +55,6 @@ def prepare(
     article = result.article
     return Prepared(
         doc_id=file.doc_id,
-        source_path=file.source_path,
         latency_s=max(0.0, (article.processed_at - file.received_at).total_seconds()),
         article=dumps(article),
         comments=tuple(map(dumps, result.comments)),

@@ -3,7 +3,7 @@
 Faust's ``Topic.send`` wraps every record in pending and future message objects, runs
 its codec registry and sensors and attaches a delivery callback; for the article and
 each comment of every document that was most of the agents' send cost. The documents
-agent sends those events here instead: serialised once with the events' codec, handed
+agent sends those events here instead, serialised with the events' codec, handed
 to the same aiokafka producer (same partitioner, linger, acks=all), counted in the
 metrics as Faust's sends are. Delivery is covered as before: the producer flush Faust
 runs before each offset commit waits for these records too. Table changelog records
@@ -17,20 +17,12 @@ import logging
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel
-
 from streams.app import app
-from streams.codecs import dumps
 from streams.metrics import events_out, sending_agent
 from streams.topics import kafka_partition
 
 log = logging.getLogger("newswire.output")
 _last_key: dict[str, tuple[bytes, int | None]] = {}
-
-
-async def send(topic: Any, key: str, value: BaseModel) -> None:
-    """Queue ``value`` for ``topic`` under ``key`` (partitioned by the key's hash)."""
-    await send_serialized(topic, key, dumps(value))
 
 
 async def send_serialized(

@@ -251,6 +251,13 @@ class DocumentParser:
         ``timeout`` seconds."""
         await asyncio.gather(*(child.close(timeout) for child in self._children))
 
+    async def __aenter__(self) -> DocumentParser:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
     async def parse(
         self, tagged: Sequence[tuple[T, FileEvent, Source]]
     ) -> AsyncGenerator[tuple[T, Result], None]:
@@ -312,8 +319,7 @@ class DocumentParser:
         else:
             log.error("parsing %s took more than %g s: rejected, parsing process replaced",
                       job[0].source_path, self.timeout)
-            result = Failed(f"parsing took more than {self.timeout:g} s (NEWSWIRE_PARSE_TIMEOUT)",
-                            reason="parse_timeout")
+            result = self._too_long()
         for jobs in ([rest] if rest else []) + queued:
             child.give(jobs)
         return result
@@ -326,12 +332,15 @@ class DocumentParser:
                     return await child.result()
             except TimeoutError:
                 await child.restart()
-                return Failed(f"parsing took more than {self.timeout:g} s"
-                              " (NEWSWIRE_PARSE_TIMEOUT)", reason="parse_timeout")
+                return self._too_long()
             except _Died:
                 log.error("the parsing process died on %s", job[0].source_path)
                 await child.restart()
         return Failed("the parsing process died twice on this document")
+
+    def _too_long(self) -> Failed:
+        return Failed(f"parsing took more than {self.timeout:g} s (NEWSWIRE_PARSE_TIMEOUT)",
+                      reason="parse_timeout")
 
 
 if __name__ == "__main__":

@@ -107,10 +107,6 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
 
     class Direct:  # streams.output, sending to the recorder that stands for the topic
         @staticmethod
-        async def send(topic: Any, key: str, value: Any) -> None:
-            await topic.send(key=key, value=value)
-
-        @staticmethod
         async def send_serialized(
             topic: Any, key: str | None, value: bytes, partition: int | None = None
         ) -> None:  # decoded with the topic's codec, so tests see the events

@@ -57,6 +57,17 @@ async def parse_all(parser: DocumentParser, work: list[tuple[FileEvent, Source]]
     return [result for _, result in results]
 
 
+async def parse_killing(parser: DocumentParser, work: list[tuple[FileEvent, Source]],
+                        pid: int, after: int) -> list[Prepared | Failed]:
+    """Every result of ``work``; process ``pid`` is SIGKILLed once ``after`` came back."""
+    results: list[Prepared | Failed] = []
+    async for _, result in parser.parse([(None, e, s) for e, s in work]):
+        results.append(result)
+        if len(results) == after:
+            os.kill(pid, signal.SIGKILL)
+    return results
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -87,15 +98,9 @@ def test_a_parser_exception_is_a_failure_not_a_crash() -> None:
 
 async def test_processes_give_the_same_events_in_order_as_inline_parsing() -> None:
     work = jobs(30)
-    inline = DocumentParser(OPTIONS, 0)
-    await inline.start()
-    pooled = DocumentParser(OPTIONS, 1)
-    await pooled.start()
-    try:
+    async with DocumentParser(OPTIONS, 0) as inline, DocumentParser(OPTIONS, 1) as pooled:
         expected = await parse_all(inline, work)
         results = await parse_all(pooled, work)
-    finally:
-        await pooled.close()
     assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
     for mine, theirs in zip(results, expected, strict=True):
         assert isinstance(mine, Prepared) and isinstance(theirs, Prepared)
@@ -105,24 +110,16 @@ async def test_processes_give_the_same_events_in_order_as_inline_parsing() -> No
 
 
 async def test_a_killed_parsing_process_is_replaced_and_its_documents_parsed_again() -> None:
-    parser = DocumentParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with DocumentParser(OPTIONS, 1) as parser:
         [first] = parser.pids
         work = jobs(200)
-        results: list[Prepared | Failed] = []
-        async for _, result in parser.parse([(None, e, s) for e, s in work]):
-            if not results:
-                os.kill(first, signal.SIGKILL)  # while it parses the next chunks
-            results.append(result)
+        results = await parse_killing(parser, work, first, after=1)  # mid-way through chunks
         assert all(isinstance(r, Prepared) for r in results)
         assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
         # and the new process goes on
         again = await parse_all(parser, jobs(3))
         assert all(isinstance(r, Prepared) for r in again)
         assert first not in parser.pids
-    finally:
-        await parser.close()
 
 
 class PoisonedParser(DocumentParser):
@@ -139,13 +136,9 @@ async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_thro
     work = jobs(20)
     poison = work[10][0].model_copy(update={"name": "poison.txt"})
     work[10] = (poison, work[10][1])
-    parser = PoisonedParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with PoisonedParser(OPTIONS, 1) as parser:
         results = await parse_all(parser, work)
         again = await parse_all(parser, jobs(3))
-    finally:
-        await parser.close()
     failed = [i for i, r in enumerate(results) if isinstance(r, Failed)]
     assert failed == [10]
     assert "died" in results[10].error  # type: ignore[union-attr]
@@ -158,55 +151,37 @@ async def test_a_document_that_kills_the_parser_is_rejected_and_the_rest_go_thro
 async def test_a_document_that_hangs_the_parser_is_rejected_after_the_timeout() -> None:
     work = jobs(12)
     work[3] = (work[3][0].model_copy(update={"name": "slow.txt"}), work[3][1])
-    parser = PoisonedParser(OPTIONS, 1, timeout=1.0)
-    await parser.start()
-    try:
+    async with PoisonedParser(OPTIONS, 1, timeout=1.0) as parser:
         [stuck] = parser.pids
         started = time.monotonic()
         results = await parse_all(parser, work)
         elapsed = time.monotonic() - started
-    finally:
-        await parser.close()
     assert isinstance(results[3], Failed) and results[3].reason == "parse_timeout"
     assert all(isinstance(r, Prepared) for i, r in enumerate(results) if i != 3)
     assert elapsed < 10 and not alive(stuck)
 
 
 async def test_two_processes_keep_the_order_when_one_dies() -> None:
-    parser = DocumentParser(OPTIONS, 2)
-    await parser.start()
-    try:
+    async with DocumentParser(OPTIONS, 2) as parser:
         first, second = parser.pids
         work = jobs(100)
-        results: list[Prepared | Failed] = []
-        async for _, result in parser.parse([(None, e, s) for e, s in work]):
-            if len(results) == 20:
-                os.kill(second, signal.SIGKILL)
-            results.append(result)
+        results = await parse_killing(parser, work, second, after=20)
         assert [r.doc_id for r in results] == [e.doc_id for e, _ in work]  # type: ignore[union-attr]
         assert first in parser.pids and second not in parser.pids
-    finally:
-        await parser.close()
 
 
 async def test_a_process_that_died_between_batches_is_replaced() -> None:
-    parser = DocumentParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with DocumentParser(OPTIONS, 1) as parser:
         [idle] = parser.pids
         os.kill(idle, signal.SIGKILL)
         await asyncio.sleep(0.2)
         results = await parse_all(parser, jobs(12))
         assert all(isinstance(r, Prepared) for r in results)
         assert idle not in parser.pids and len(parser.pids) == 1
-    finally:
-        await parser.close()
 
 
 async def test_leaving_a_parse_early_leaves_no_stale_answer_and_no_process() -> None:
-    parser = DocumentParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with DocumentParser(OPTIONS, 1) as parser:
         [busy] = parser.pids
         work = jobs(40)
         async with contextlib.aclosing(parser.parse([(n, e, s) for n, (e, s) in
@@ -219,31 +194,21 @@ async def test_leaving_a_parse_early_leaves_no_stale_answer_and_no_process() -> 
         again = await parse_all(parser, fresh)
         assert [r.doc_id for r in again] == [e.doc_id for e, _ in fresh]  # type: ignore[union-attr]
         assert len(parser.pids) == 1
-    finally:
-        await parser.close()
 
 
 async def test_other_output_on_a_childs_stdout_does_not_corrupt_results() -> None:
-    parser = NoisyParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with NoisyParser(OPTIONS, 1) as parser:
         results = await parse_all(parser, jobs(10))
-    finally:
-        await parser.close()
     assert all(isinstance(r, Prepared) for r in results)
 
 
 async def test_ctrl_c_is_for_the_worker_not_its_parsing_processes() -> None:
-    parser = DocumentParser(OPTIONS, 1)
-    await parser.start()
-    try:
+    async with DocumentParser(OPTIONS, 1) as parser:
         [pid] = parser.pids
         os.kill(pid, signal.SIGINT)
         await asyncio.sleep(0.2)
         results = await parse_all(parser, jobs(3))
         assert all(isinstance(r, Prepared) for r in results) and alive(pid)
-    finally:
-        await parser.close()
 
 
 def test_parsing_processes_exit_when_the_worker_is_killed() -> None:
@@ -277,12 +242,9 @@ def test_parsing_processes_exit_when_the_worker_is_killed() -> None:
 async def test_a_parser_that_cannot_start_says_why() -> None:
     options = ParseOptions(bucket_seconds=3600, ner=True, ner_model="no_such_model_xx",
                            gc_threshold=0)
-    parser = DocumentParser(options, 1)
-    try:
-        with pytest.raises(Exception, match="no_such_model_xx"):
-            await parser.start()
-    finally:
-        await parser.close()
+    with pytest.raises(Exception, match="no_such_model_xx"):
+        async with DocumentParser(options, 1):
+            pass
 
 
 @pytest.mark.skipif(
@@ -294,12 +256,8 @@ async def test_ner_runs_in_the_parsing_process() -> None:
     event, source = jobs(1)[0]
     text = event.text.replace("Moscou et Washington", "Karen Donfried dit que Moscou et Washington")
     event = event.model_copy(update={"text": text, "doc_id": doc_id_of(text)})
-    parser = DocumentParser(ParseOptions.of(Settings(ner=True)), 1)
-    await parser.start()
-    try:
+    async with DocumentParser(ParseOptions.of(Settings(ner=True)), 1) as parser:
         [result] = await parse_all(parser, [(event, source)])
-    finally:
-        await parser.close()
     assert isinstance(result, Prepared)
     article = ArticleEvent.model_validate_json(result.article)
     assert "karen-donfried" in {a.id for a in article.actors}
