@@ -18,10 +18,12 @@ from agents.evaluation import (
     Score,
     count_score,
     evaluate,
+    find_sets,
     load_set,
     render_json,
     render_text,
 )
+from agents.extraction.ner import default_recognizer
 from streams.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,47 +87,82 @@ def write_set(folder: Path, expected: dict[str, Any], text: str = TEXT) -> Path:
 
 # --------------------------------------------------------------------------- the targets
 
+DEV_SETS = ("home", "world")
+HELD_OUT = ("home-heldout", "world-heldout")
+
 
 @pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
-    """`newswire eval tests/eval --json` as a user runs it, in a process of its own."""
+def reports() -> dict[str, dict[str, Any]]:
+    """`newswire eval --json` as a user runs it (every set of tests/eval, default settings:
+    NER on), in a process of its own: one JSON object per set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWIRE_")}
     done = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "eval", str(EVAL_SET), "--json", "--no-ner"],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
+        [sys.executable, "-m", "streams.cli", "eval", str(EVAL_SET), "--json"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False,
     )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    data: dict[str, Any] = json.loads(done.stdout)
-    return data
+    assert done.returncode in (0, 2), done.stdout[-2000:] + done.stderr[-2000:]
+    found = {}
+    for line in done.stdout.splitlines():
+        data = json.loads(line)
+        found[Path(data["directory"]).name] = data
+    return found
 
 
-def test_eval_set_is_the_one_the_issue_asks_for(report: dict[str, Any]) -> None:
-    assert report["documents"] >= 30
-    assert report["comments"] > 100
-    assert report["passed"] and report["failures"] == []
+def test_every_set_is_reported_apart(reports: dict[str, dict[str, Any]]) -> None:
+    assert set(reports) == {*DEV_SETS, *HELD_OUT}
+    assert reports["home"]["documents"] >= 30 and reports["home"]["comments"] > 100
+    assert reports["world"]["documents"] >= 25
+    assert reports["world-heldout"]["documents"] >= 15
+    assert reports["home-heldout"]["documents"] >= 10
+    for name in ("world", "world-heldout", "home-heldout"):
+        actors = reports[name]["actors"]
+        assert reports[name]["scheme"] == "ids"
+        for scope in ("known", "new", "all"):  # known, unknown to the gazetteer, both
+            assert set(actors[scope]) >= {"overall", "person", "organization", "country"}
 
 
-def test_actor_mentions_meet_the_f1_targets(report: dict[str, Any]) -> None:
-    known = report["actors"]["known"]
-    assert known["overall"]["f1"] >= TARGETS.actor_f1
+@pytest.mark.parametrize("name", ["world", "world-heldout"])
+def test_out_of_domain_sets_have_threads_in_both_shapes(name: str) -> None:
+    evalset = load_set(EVAL_SET / name)
+    threads = [d.annotation.comments for d in evalset.documents if d.annotation.comments]
+    assert 3 * len(threads) >= len(evalset.documents)
+    assert any(c.author is None for thread in threads for c in thread)  # without authors
+    assert any(c.author is not None for thread in threads for c in thread)  # with
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_sets_meet_their_targets(
+    reports: dict[str, dict[str, Any]], name: str
+) -> None:
+    report = reports[name]
+    assert report["passed"] and report["failures"] == [], report["failures"]
+    targets = report["targets"]
+    scores = report["actors"]["all" if report["scheme"] == "ids" else "known"]
+    assert scores["overall"]["f1"] >= targets["actor_f1"]
     for kind in ("person", "organization", "country"):
-        assert known[kind]["f1"] >= TARGETS.actor_type_f1, kind
-        assert known[kind]["tp"] > 0, kind  # every type is really exercised
+        assert scores[kind]["f1"] >= targets[kind], kind
+        assert scores[kind]["tp"] > 0, kind  # every type is really exercised
 
 
-def test_comment_structure_meets_the_exact_match_target(report: dict[str, Any]) -> None:
-    fields = report["comment_fields"]
-    for name in ("id", "parent", "depth", "author", "handle", "posted_at", "score",
-                 "quote_authors", "quote_comment_ids", "quote_resolved_authors"):
-        assert fields[name]["total"] > 0, name
-        assert fields[name]["rate"] >= TARGETS.comment_fields, name
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_comment_structure_meets_the_exact_match_target(
+    reports: dict[str, dict[str, Any]], name: str
+) -> None:
+    fields = reports[name]["comment_fields"]
+    for field in ("id", "parent", "depth", "author", "handle", "posted_at", "score",
+                  "quote_authors", "quote_comment_ids", "quote_resolved_authors"):
+        assert fields[field]["total"] > 0, field
+        assert fields[field]["rate"] >= TARGETS.comment_fields, field
 
 
-def test_titles_outlets_and_dates_meet_the_exact_match_target(report: dict[str, Any]) -> None:
-    for name in ("title", "outlet", "published"):
-        rate = report["article_fields"][name]
-        assert rate["total"] > 0, name
-        assert rate["rate"] >= TARGETS.article_fields, name
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_titles_outlets_and_dates_meet_the_exact_match_target(
+    reports: dict[str, dict[str, Any]], name: str
+) -> None:
+    for field in ("title", "outlet", "published"):
+        rate = reports[name]["article_fields"][field]
+        assert rate["total"] > 0, field
+        assert rate["rate"] >= TARGETS.article_fields, field
 
 
 def test_the_text_report_is_the_default(tmp_path: Path) -> None:
@@ -266,3 +303,104 @@ def test_renderings_hold_the_figures(tmp_path: Path) -> None:
     assert data["passed"] is True
     text = render_text(result)
     assert "all targets met" in text and "known" in text
+
+
+# --------------------------------------------------------------------------- scheme ids
+
+WORLD_TEXT = """Le Parti travailliste l'emporte à Londres
+
+Publié le 5 juillet 2024 à 08h00
+
+Keir Starmer devient Premier ministre. Le Parti travailliste de Keir Starmer a gagné.
+Selon Amélie Fortunat, politologue, Starmer devra agir vite.
+"""
+
+
+def world_annotation(**changes: Any) -> dict[str, Any]:
+    """TEXT_WORLD as an annotator of scheme ids writes it: every actor by id and name."""
+    expected: dict[str, Any] = {
+        "title": "Le Parti travailliste l'emporte à Londres",
+        "title_derived": False, "outlet": None, "published": "2024-07-05",
+        "comment_count_declared": None, "comments": [],
+        # Keir Starmer x3 ("Premier ministre" is a predicate here), Londres, the party x2,
+        # Amélie Fortunat (unknown to the gazetteer).
+        "actors": {"article": {"keir-starmer": 3, "united-kingdom": 1, "labour-party-uk": 2,
+                               "amelie-fortunat": 1}, "comments": {}},
+        "actor_names": {
+            "keir-starmer": {"name": "Keir Starmer", "type": "person"},
+            "united-kingdom": {"name": "United Kingdom", "type": "country",
+                               "forms": ["Londres"]},
+            "labour-party-uk": {"name": "Labour Party (UK)", "type": "organization",
+                                "forms": ["Parti travailliste"]},
+            "amelie-fortunat": {"name": "Amélie Fortunat", "type": "person"},
+        },
+    }
+    expected.update(changes)
+    return expected
+
+
+def write_world_set(folder: Path, expected: dict[str, Any], **info: Any) -> Path:
+    write_set(folder, expected, WORLD_TEXT)
+    (folder / "set.json").write_text(json.dumps({"scheme": "ids", **info}))
+    return folder
+
+
+def test_scheme_ids_scores_every_actor_known_and_unknown(tmp_path: Path) -> None:
+    result = evaluate(write_world_set(tmp_path, world_annotation()), ner=default_recognizer())
+    assert result.scheme == "ids"
+    # The gazetteer knows Starmer, the United Kingdom and Labour (as a bare name of the
+    # state the article is about); Amélie Fortunat is NER's.
+    assert result.known["person"] == Score(tp=3)
+    assert result.known["organization"] == Score(tp=2)
+    assert result.known["country"] == Score(tp=1)
+    assert result.new["person"] == Score(tp=1)
+    assert result.failures() == []
+
+
+def test_scheme_ids_matches_a_name_found_by_its_annotated_form(tmp_path: Path) -> None:
+    """An actor found under another id than the annotated one is the same actor when its
+    name is one of the annotated forms; otherwise it is a miss and a false find."""
+    renamed = world_annotation()
+    renamed["actor_names"]["amelie-fortunat-researcher"] = renamed["actor_names"].pop(
+        "amelie-fortunat") | {"forms": ["Amélie Fortunat"]}
+    renamed["actors"]["article"]["amelie-fortunat-researcher"] = renamed["actors"][
+        "article"].pop("amelie-fortunat")
+    ner = default_recognizer()
+    assert evaluate(write_world_set(tmp_path / "a", renamed), ner=ner).new["person"] == Score(
+        tp=1)
+    unmatched = world_annotation()
+    unmatched["actor_names"]["someone-else"] = {"name": "Someone Else", "type": "person"}
+    unmatched["actors"]["article"]["someone-else"] = unmatched["actors"]["article"].pop(
+        "amelie-fortunat")
+    del unmatched["actor_names"]["amelie-fortunat"]
+    assert evaluate(write_world_set(tmp_path / "b", unmatched), ner=ner).new["person"] == Score(
+        fp=1, fn=1)
+
+
+def test_scheme_ids_needs_a_name_for_every_id(tmp_path: Path) -> None:
+    expected = world_annotation()
+    del expected["actor_names"]["united-kingdom"]
+    with pytest.raises(ValueError, match="united-kingdom"):
+        load_set(write_world_set(tmp_path, expected))
+
+
+def test_set_targets_come_from_set_json(tmp_path: Path) -> None:
+    expected = world_annotation()
+    expected["actors"]["article"]["keir-starmer"] = 6  # half of Starmer missed
+    folder = write_world_set(tmp_path, expected, targets={"actor_f1": 0.99, "person": 0.5})
+    failures = evaluate(folder).failures()
+    assert any("overall" in line for line in failures)
+    assert not any("for person" in line for line in failures)
+
+
+def test_a_folder_of_sets_is_scored_set_by_set(tmp_path: Path) -> None:
+    write_set(tmp_path / "one", annotation())
+    write_world_set(tmp_path / "two", world_annotation())
+    assert [path.name for path in find_sets(tmp_path)] == ["one", "two"]
+    result = CliRunner().invoke(main, ["eval", str(tmp_path), "--no-ner"])
+    assert "Sets (actor mention F1)" in result.output
+    assert "one" in result.output and "two" in result.output
+    json_lines = CliRunner().invoke(main, ["eval", str(tmp_path), "--json", "--no-ner"])
+    names = [Path(json.loads(line)["directory"]).name
+             for line in json_lines.output.splitlines() if line.startswith("{")]
+    assert names == ["one", "two"]
