@@ -1,66 +1,50 @@
 """Find the actors (people, organisations, states) that a French news text mentions.
 
-Pure functions over two data files that users extend without touching code:
+Pure functions over the gazetteer's data files (:mod:`agents.extraction.data`): aliases
+(matched whatever their case and accents), cased aliases (only with the written case:
+"USA" but not the verb "usa"), surnames (counted only in a document that also names the
+person in full or by a role: "Sánchez" after "Pedro Sánchez"), role phrases resolved to
+the office holder on the article's date ("le Premier ministre israélien"), bare roles
+resolved to the state the document is about ("la Première ministre"), places that stand
+for an actor in context ("Bruxelles a tranché") and non-mentions (phrases that contain an
+alias but name nothing we count: "Washington Post", "accords de Minsk").
 
-- ``gazetteer.json``: ``{"actors": [...], "non_mentions": [...]}``. An actor is
-  ``{"id", "name", "type", "aliases": [...], "cased_aliases": [...]}``; aliases match
-  whatever their case and accents, cased aliases only with the written case ("USA" but
-  not the verb "usa", "US" but not "les us et coutumes"). An alias that starts with
-  "le "/"les " also matches the contracted forms ("le bloc": "du bloc", "au bloc").
-  ``non_mentions`` are phrases that contain an alias but name nothing we count
-  ("Washington Post", "le bloc occidental", "accords de Minsk"): matching one hides
-  the alias inside it.
-- ``roles.json``: ``roles`` are offices, ``{"phrase", "variants", "holders": [{"actor",
-  "from", "to"}], "also"}``: the phrase and its variant wordings resolve to the holder
-  on the article's date (``from`` inclusive, ``to`` exclusive, null while in office),
-  with or without their article ("le président russe", "président russe"), and count
-  the actors named inside them ("le chef du Kremlin": russia) plus those in ``also``.
-  ``titles`` may stand between a role and a name in apposition ("M.", "le général");
-  ``former`` makes a role a past holder ("l'ancien président soviétique": the one past
-  holder of a vacant office); ``other_before`` and ``other_after`` make it someone
-  else ("le vice-ministre", "le secrétaire d'État adjoint", "de l'époque").
+Counting follows the "Actors" part of the contract (docs/contract.md) and the annotation
+guide (docs/annotation.md): one noun phrase is one mention, the longest name wins ("Paris
+Saint-Germain" is the club, not France), a role in apposition to a name counts once for
+the person, a state or organisation named inside a role phrase counts for itself as well,
+a name followed by its acronym in parentheses is one mention, adjectives and demonyms
+never count, and matching is on whole words only.
 
-Counting follows the "Actors" section of the design: one noun phrase is one mention,
-a role in apposition to a name counts once for the person, a state or organisation
-named inside a role phrase counts for itself as well, adjectives and demonyms never
-count, and matching ignores case and accents on whole words only. Where the design
-leaves a case open: outlets named after a place ("Washington Post") and "le bloc
-occidental" count for nothing; "l'Alliance" (with its article, in any case) and "le
-bloc" are NATO; "Bruxelles" counts for nothing (the EU, NATO or Belgium); a role right
-before a capitalised name stands for that name, known or not ("le président russe
-Ivan Petrov" is not Putin).
-
-How: every alias, role phrase and non-mention is compiled into one regular expression
-shaped as a trie (phrases sharing a prefix are factored, so the engine does not try
-hundreds of alternatives at each word). It runs once over a copy of the text that is
-lowercased and has its separators (apostrophes, dashes, line breaks, quotes) turned
-into spaces, one character for one, so offsets are those of the original. Text without
-accents matches an accented alias through character classes in the pattern. At each
-word start the longest phrase wins, which makes "Vladimir Poutine", "la Fédération de
-Russie" or "le secrétaire général de l'OTAN" a single match.
+How: every phrase is a key of one Aho-Corasick automaton that reads the folded text
+once (:mod:`agents.extraction.phrases`); at each word start the longest phrase wins.
+What a role phrase counts for depends on the words around it
+(:mod:`agents.extraction.roles`) and, for surnames and bare roles, on the whole document.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import resources
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from agents.extraction import data
+from agents.extraction.data import Actor, ActorType, Holder, Role, RoleTable
+from agents.extraction.folding import fold
+from agents.extraction.phrases import Hit, PhraseTable
+from agents.extraction.roles import RoleReader
 
 __all__ = [
     "Actor",
     "ActorType",
+    "DocumentMentions",
     "Gazetteer",
     "Holder",
     "Mention",
@@ -70,97 +54,8 @@ __all__ = [
     "fold",
 ]
 
-ActorType = Literal["person", "organization", "country"]
-
-_PACKAGE = __name__.rpartition(".")[0]
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-# --------------------------------------------------------------------------- models
-
-
-class Actor(BaseModel):
-    """A person, organisation or state, as the gazetteer describes it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(pattern=_SLUG, description="Stable lowercase slug")
-    name: str = Field(min_length=1, description="Display name")
-    type: ActorType
-    aliases: tuple[str, ...] = Field(default=(), description="Matched ignoring case and accents")
-    cased_aliases: tuple[str, ...] = Field(
-        default=(), description="Matched ignoring accents only, with the written case"
-    )
-
-
-class Holder(BaseModel):
-    """Who held an office, from ``from`` (inclusive) to ``to`` (exclusive; null: still)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    actor: str
-    start: date = Field(alias="from")
-    end: date | None = Field(default=None, alias="to")
-
-    def holds_on(self, day: date) -> bool:
-        """Whether this holder was in office on ``day``."""
-        return self.start <= day and (self.end is None or day < self.end)
-
-
-class Role(BaseModel):
-    """An office named by a phrase ("le président russe") and its wordings."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    phrase: str = Field(min_length=1)
-    variants: tuple[str, ...] = ()
-    holders: tuple[Holder, ...] = ()
-    also: tuple[str, ...] = Field(
-        default=(),
-        description="Actors counted with every use of the phrase, beyond those named in it",
-    )
-
-    def holder_on(self, day: date) -> str | None:
-        """The id of the office holder on ``day``, if the table knows one."""
-        return next((h.actor for h in self.holders if h.holds_on(day)), None)
-
-    def former_holder(self, day: date) -> str | None:
-        """The one past holder of an office vacant on ``day`` ("l'ancien président soviétique").
-
-        None while someone holds it or when several did: "l'ancien président américain"
-        could be any of them.
-        """
-        if self.holder_on(day) is not None:
-            return None
-        past = {h.actor for h in self.holders if h.end is not None and h.end <= day}
-        return past.pop() if len(past) == 1 else None
-
-
-class RoleTable(BaseModel):
-    """The contents of ``roles.json``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    titles: tuple[str, ...] = Field(
-        default=(), description='Words between a role and a name in apposition: "M."'
-    )
-    former: tuple[str, ...] = Field(
-        default=(), description='Before a role, make it a past holder: "ancien", "ex"'
-    )
-    other_before: tuple[str, ...] = Field(
-        default=(), description='Before a role, make it someone else: "vice", "futur"'
-    )
-    other_after: tuple[str, ...] = Field(
-        default=(), description='After a role, make it someone else: "adjoint", "de l\'époque"'
-    )
-    roles: tuple[Role, ...] = ()
-
-
-class _GazetteerFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    actors: tuple[Actor, ...]
-    non_mentions: tuple[str, ...] = ()
+_OPEN_PAREN = re.compile(r"[^\S\n]*\([^\S\n]*")
+_CLOSE_PAREN = re.compile(r"[^\S\n]*\)")
 
 
 class Mention(NamedTuple):
@@ -171,228 +66,17 @@ class Mention(NamedTuple):
     end: int
 
 
-# --------------------------------------------------------------------------- folding
-
-# Machine translation mixes typographic and typewriter punctuation: "l’OTAN" and
-# "l'OTAN", "États–Unis" and "Etats-Unis" are the same words.
-_APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4\u2032"
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-# Characters that separate words. The scanner sees each as a space, so that one cheap
-# pass of str.replace lets the regex start only after a space (a literal prefix that
-# the engine finds fast) instead of trying every position. Only characters that come
-# before a word are needed; the full stop is not one, as aliases contain it ("U.S.A.").
-_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
-_SEPARATORS = _APOSTROPHES + _DASHES + _WHITESPACE + '"([{«“„‹/'
-_TO_SPACE = str.maketrans(dict.fromkeys(_SEPARATORS, " "))
-_SPACES = re.compile(" +")
-
-
-@lru_cache(maxsize=8192)
-def _strip_char(ch: str) -> str:
-    """``ch`` without its accents; always one character."""
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    # Keep offsets aligned: a character that decomposes into several ("…", "ﬁ") stays.
-    return base if len(base) == 1 else ch
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    low = _strip_char(ch).lower()
-    return low if len(low) == 1 else _strip_char(ch)
-
-
-def fold(text: str) -> str:
-    """Lowercase ``text`` and drop its accents, one character for one."""
-    return "".join(map(_fold_char, text))
-
-
-def _lower(text: str) -> str:
-    """``text`` lowercased, one character for one, so that offsets stay aligned."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)  # "İ" -> 2 chars
-
-
-def _spaced(text: str) -> str:
-    """``text`` with every separator a space (fast; a few characters are present)."""
-    for ch in _SEPARATORS:
-        if ch in text:
-            text = text.replace(ch, " ")
-    return text
-
-
-def _spelling(text: str) -> str:
-    """How the scanner sees a phrase: lowercase, accents kept, single spaces."""
-    return _SPACES.sub(" ", _lower(text).translate(_TO_SPACE)).strip()
-
-
-def _key(text: str) -> str:
-    """The form under which a phrase and every spelling that matches it are looked up."""
-    return fold(_spelling(text))
-
-
-def _shape(text: str) -> str:
-    """Like ``_key`` but keeping the letter case, for cased aliases."""
-    stripped = "".join(map(_strip_char, text))
-    return _SPACES.sub(" ", stripped.translate(_TO_SPACE)).strip()
-
-
-@lru_cache(maxsize=1)
-def _letter_classes() -> dict[str, str]:
-    """For each base letter, a regex class of its lowercase accented forms ("[eéèêë…]")."""
-    variants: dict[str, set[str]] = {}
-    for lo, hi in ((0x00C0, 0x0250), (0x0400, 0x0500), (0x1E00, 0x1F00)):
-        for code in range(lo, hi):
-            ch = chr(code).lower()
-            base = _fold_char(ch)
-            if len(ch) == 1 and base != ch and base.isalpha():
-                variants.setdefault(base, {base}).add(ch)
-    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
-
-
-def _unit(ch: str, accented: bool) -> str:
-    """The regex fragment for one character of a key, in the scanner's text."""
-    if ch == " ":
-        return " +"
-    if accented:
-        return _letter_classes().get(ch, re.escape(ch))
-    return re.escape(ch)
-
-
-_APOS_UNIT = "[" + _APOSTROPHES + r"]\s*"
-_JOIN_UNIT = "[" + re.escape(_APOSTROPHES + _DASHES) + r"\s]+"
-
-
-def _alternation(phrases: Iterable[str]) -> str:
-    """A small regex alternation of ``phrases`` for lowercased (not spaced) text."""
-    keys = sorted({_key(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    alternatives = (
-        "".join(_JOIN_UNIT if ch == " " else _unit(ch, True) for ch in key) for key in keys
-    )
-    return "|".join(alternatives) or "(?!)"
-
-
-# Children are tried in this order: frequent word initials first, so that the engine
-# finds the branch of an ordinary word early (alternatives are tried one by one).
-_RANK = {ch: rank for rank, ch in enumerate("dlecpsamtniroqfuvbghjxyzkw ")}
-
-
-class _Trie:
-    """Spellings keyed by folded characters; an edge is accented if any spelling is."""
-
-    __slots__ = ("accented", "children", "terminal")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Trie] = {}
-        self.accented: set[str] = set()
-        self.terminal = False
-
-    def add(self, spelling: str) -> None:
-        node = self
-        for ch, folded in zip(spelling, fold(spelling), strict=True):
-            if ch != folded:
-                node.accented.add(folded)
-            node = node.children.setdefault(folded, _Trie())
-        node.terminal = True
-
-    def pattern(self) -> str:
-        # Children before the end of the phrase: the engine tries the longest phrase
-        # first and falls back to shorter ones, i.e. the longest match at a position.
-        # Text without accents matches an accented spelling ("Etats-Unis", "Pekin"); the
-        # accent classes stay where an alias has an accent, as they slow the engine.
-        alternatives = [
-            _unit(ch, ch in self.accented) + self.children[ch].pattern()
-            for ch in sorted(self.children, key=lambda c: (_RANK.get(c, len(_RANK)), c))
-        ]
-        if self.terminal:
-            alternatives.append(r"(?!\w)")
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return "(?:" + "|".join(alternatives) + ")"
-
-
-def _compile(spellings: Iterable[str]) -> re.Pattern[str]:
-    """One regex for all ``spellings``, on whole words of the scanner's text.
-
-    The scanner's text is lowercased, its separators turned into spaces and a space put
-    in front, so a phrase starts after a space: the engine jumps from space to space.
-    """
-    trie = _Trie()
-    for spelling in spellings:
-        trie.add(spelling)
-    return re.compile(" (" + (trie.pattern() if trie.children else "(?!)") + ")")
-
-
-def _article_forms(spelling: str, *, optional: bool) -> list[str]:
-    """``spelling`` with its leading definite article in every form French contracts it into."""
-    for article, forms in (
-        ("le ", ("le ", "du ", "au ")),
-        ("les ", ("les ", "des ", "aux ")),
-        ("la ", ("la ",)),
-        ("l ", ("l ",)),
-    ):
-        if spelling.startswith(article):
-            rest = spelling[len(article) :]
-            return [form + rest for form in forms] + ([rest] if optional else [])
-    return [spelling]
-
-
-# --------------------------------------------------------------------------- URLs
-
-# URLs, domains and e-mail addresses are not mentions ("Photos utilisées: kremlin.ru").
-_URL_TOKEN = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*"
-    r"|\S*@\S*"
-    r"|[\w.-]+\.(?:ru|com|org|net|fr|ua|de|uk|eu|int|gov|info|io|tv|by|cn|news|ch|be)(?:/\S*)?"
-)
-_TOKEN_EDGE = "\"'«»“”‘’()[]{}<>,;:!?."
-
-
-_TOKEN_END = re.compile(r"\S*")
-
-
-def _token_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the whitespace-delimited token around ``text[start:end]``."""
-    left = start
-    while left > 0 and not text[left - 1].isspace():
-        left -= 1
-    match = _TOKEN_END.match(text, end)
-    return left, match.end() if match else end
-
-
-def _is_url(token: str) -> bool:
-    """Whether a whitespace-delimited token is a URL, a domain or an e-mail address."""
-    token = token.strip(_TOKEN_EDGE)
-    return bool(token) and _URL_TOKEN.fullmatch(token) is not None
-
-
-# --------------------------------------------------------------------------- compiled
-
-
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    """What a matched phrase stands for."""
+class DocumentMentions:
+    """The gazetteer's reading of a document's texts (the article, then each comment)."""
 
-    actor: str | None = None  # an alias: its actor; neither actor nor role: a non-mention
-    person: bool = False
-    cased: frozenset[str] | None = None  # a cased alias: the shapes it may take
-    role: Role | None = None
-    also: tuple[str, ...] = ()  # a role wording: the actors it names, counted with it
-    holders: frozenset[str] = frozenset()
+    mentions: list[list[Mention]]
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)  # words it decided on
 
-
-_NON_MENTION = _Entry()
-
-
-class _Hit(NamedTuple):
-    start: int
-    end: int
-    entry: _Entry
-
-
-_CACHE_LIMIT = 65536
-_ARTICLE = re.compile(r"(?:l[ae]s?|du|aux?|des)[^\S\n]|l" + _APOS_UNIT)
+    @property
+    def counts(self) -> list[Counter[str]]:
+        """Mentions per actor, per text."""
+        return [Counter(map(itemgetter(0), found)) for found in self.mentions]
 
 
 class Gazetteer:
@@ -407,125 +91,32 @@ class Gazetteer:
         actors: Iterable[Actor],
         roles: RoleTable | None = None,
         non_mentions: Iterable[str] = (),
+        generated_roles: Iterable[Role] = (),
+        demonyms: Iterable[str] = (),
     ) -> None:
         self._actors: dict[str, Actor] = {}
+        self._demonyms = frozenset(demonyms)
         for actor in actors:
             if actor.id in self._actors:
                 raise ValueError(f"actor id {actor.id!r} appears twice in the gazetteer")
             self._actors[actor.id] = actor
         self._roles = roles or RoleTable()
-        self._entries: dict[str, _Entry] = {}
-        self._origins: dict[str, str] = {}
-        self._spellings: list[str] = []
-        self._add_aliases()
-        for phrase in non_mentions:
-            for spelling in _article_forms(_spelling(phrase), optional=False):
-                self._add(spelling, _NON_MENTION, f"non-mention {phrase!r}")
-        self._add_roles()
-        self._regex = _compile(self._spellings)
-        self._cache: dict[str, _Entry] = {}
-
-        titles = _alternation(self._roles.titles)
-        former = _alternation(self._roles.former)
-        other = _alternation(self._roles.other_before)
-        before = _alternation(self._roles.former + self._roles.other_before)
-        # What may stand between a role and the name it is in apposition to, on one
-        # line: a comma, an opening parenthesis, titles ("M.", "le général"), initials.
-        self._gap_after = re.compile(
-            r"[^\S\n]*(?P<comma>,)?[^\S\n]*\(?[^\S\n]*"
-            rf"(?:(?:{titles})(?!\w)[^\S\n]*,?[^\S\n]*)*"
-            r"(?:[^\W\d_]\.[^\S\n]*)*"
-        )
-        # ... and between a name and the role that follows it ("Jens Stoltenberg, le
-        # secrétaire général", "Donald Trump, l'ancien président américain").
-        self._gap_before = re.compile(
-            rf"[^\S\n]*[,(][^\S\n]*(?:l{_APOS_UNIT}|la[^\S\n]+|le[^\S\n]+)?"
-            rf"(?:(?:{before})[^\S\n]*-?[^\S\n]*)?"
-        )
-        # A qualifier stands between the article and the noun ("l'ancien président"),
-        # so these only apply to a role found without its article.
-        self._former = re.compile(rf"(?<!\w)(?:{former})[^\S\n]*-?[^\S\n]*$")
-        self._other_before = re.compile(rf"(?<!\w)(?:{other})[^\S\n]*-?[^\S\n]*$")
-        self._other_after = re.compile(
-            rf"[^\S\n]*+,?[^\S\n]*+(?:{_alternation(self._roles.other_after)})(?!\w)"
-        )
-        self._word = re.compile(r"[^\W\d_][\w'\u2019-]*")
-
-    def _is_name(self, text: str, at: int) -> bool:
-        """Whether a capitalised word (not all capitals: a headline) starts at ``at``."""
-        word = self._word.match(text, at)
-        return word is not None and word.group()[0].isupper() and not word.group().isupper()
-
-    # -- construction
-
-    def _add(self, spelling: str, entry: _Entry, origin: str) -> None:
-        key = fold(spelling)
-        known = self._entries.get(key)
-        if known is not None and known != entry:
-            raise ValueError(f"{origin} is spelled like {self._origins[key]} ({key!r})")
-        self._entries[key] = entry
-        self._origins.setdefault(key, origin)
-        self._spellings.append(spelling)
-
-    def _add_aliases(self) -> None:
-        for actor in self._actors.values():
-            person = actor.type == "person"
-            origin = f"an alias of {actor.id!r}"
-            entry = _Entry(actor=actor.id, person=person)
-            uncased = set()
-            for alias in actor.aliases:
-                for spelling in _article_forms(_spelling(alias), optional=False):
-                    self._add(spelling, entry, origin)
-                    uncased.add(fold(spelling))
-            shapes: dict[str, set[str]] = {}
-            for alias in actor.cased_aliases:
-                shapes.setdefault(_spelling(alias), set()).add(_shape(alias))
-            for spelling, forms in shapes.items():
-                if fold(spelling) not in uncased:  # else it matches in any case anyway
-                    cased = _Entry(actor=actor.id, person=person, cased=frozenset(forms))
-                    self._add(spelling, cased, origin)
-
-    def _add_roles(self) -> None:
-        for role in self._roles.roles:
-            for actor_id in [h.actor for h in role.holders] + list(role.also):
-                if actor_id not in self._actors:
-                    raise ValueError(f"role {role.phrase!r} names unknown actor {actor_id!r}")
-            holders = frozenset(h.actor for h in role.holders)
-            for wording in (role.phrase, *role.variants):
-                also = tuple(dict.fromkeys([*role.also, *self._named_in(wording)]))
-                entry = _Entry(role=role, also=also, holders=holders)
-                for spelling in _article_forms(_spelling(wording), optional=True):
-                    self._add(spelling, entry, f"role {wording!r}")
-
-    def _named_in(self, wording: str) -> list[str]:
-        """The actors that the aliases find in a short phrase (leftmost-longest words)."""
-        keys, shapes = _key(wording).split(" "), _shape(wording).split(" ")
-        named, start = [], 0
-        while start < len(keys):
-            for end in range(len(keys), start, -1):
-                entry = self._entries.get(" ".join(keys[start:end]))
-                if (
-                    entry is not None
-                    and entry.role is None
-                    and (entry.cased is None or " ".join(shapes[start:end]) in entry.cased)
-                ):
-                    if entry.actor is not None:
-                        named.append(entry.actor)
-                    start = end
-                    break
-            else:
-                start += 1
-        return named
+        self._phrases = PhraseTable(self._actors, self._roles, non_mentions, generated_roles)
+        self._reader = RoleReader(self._roles)
+        self._not_names = frozenset(self._roles.not_names)
 
     @classmethod
     def load(cls, path: Path | None = None, roles_path: Path | None = None) -> Gazetteer:
-        """Read a gazetteer and a role table (by default, the ones shipped in the package)."""
-        data: Any = json.loads(_read(path, "gazetteer.json"))
-        if isinstance(data, list):  # a bare list of actors, without non-mentions
-            data = {"actors": data}
-        gazetteer = _GazetteerFile.model_validate(data)
-        roles = RoleTable.model_validate_json(_read(roles_path, "roles.json"))
-        return cls(gazetteer.actors, roles, gazetteer.non_mentions)
+        """The package's gazetteer folder; or, given ``path``, one actors file (and a role
+        table) in the format of the folder's parts, or a folder of such files."""
+        if path is None or path.is_dir():
+            found = data.load(path)
+            return cls(found.actors.values(), found.roles, found.non_mentions,
+                       found.generated_roles, found.demonyms)
+        actors, non_mentions = data.load_actors_file(path)
+        roles = (RoleTable.model_validate_json(roles_path.read_text(encoding="utf-8"))
+                 if roles_path is not None else RoleTable())
+        return cls(actors, roles, non_mentions)
 
     # -- lookup
 
@@ -539,9 +130,24 @@ class Gazetteer:
         """The role table in use."""
         return self._roles
 
+    @property
+    def demonyms(self) -> frozenset[str]:
+        """The states' adjectives and demonyms, folded ("roumain", "roumaines"): words
+        that are never a name, nor part of one at its start ("le Roumain Dragoș ...")."""
+        return self._demonyms
+
     def get(self, actor_id: str) -> Actor | None:
         """The actor with this id, if known."""
         return self._actors.get(actor_id)
+
+    def lookup(self, name: str) -> str | None:
+        """The actor a name is an alias of, if any ("Égypte": ``egypt``)."""
+        entry = self._phrases.entry(name)
+        if entry is None:
+            return None
+        if entry.actor is not None and entry.not_after is None:
+            return entry.actor
+        return next(iter(entry.short_of)) if len(entry.short_of) == 1 else None
 
     # -- extraction
 
@@ -550,109 +156,221 @@ class Gazetteer:
 
         ``on`` resolves role phrases to the office holder of that day (default: today).
         """
-        return Counter(map(itemgetter(0), self._resolve(text, on)))
+        return self.document([text], on).counts[0]
 
     def mentions(self, text: str, on: date | None = None) -> list[Mention]:
         """Every counted mention in ``text``, in order, with its span."""
-        return [Mention(*found) for found in self._resolve(text, on)]
+        return self.document([text], on).mentions[0]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of every known phrase in ``text``: aliases, role phrases, non-mentions.
+        """Spans of every known phrase in ``text``: aliases, role phrases, non-mentions."""
+        return [(hit.start, hit.end) for hit in self._phrases.hits(text)]
 
-        Whatever they count for, these words are the gazetteer's: NER leaves them alone.
-        """
-        return [(hit.start, hit.end) for hit in self._hits(text, _lower(text))]
+    def document(self, texts: Sequence[str], on: date | None = None) -> DocumentMentions:
+        """Every counted mention of a document's texts (an article, then its comments),
+        read together: a surname counts where the document names its person otherwise,
+        and a bare role is the office of the state the document is about."""
+        return _Reading(self._phrases, self._reader, self._actors, texts, _day(on),
+                        self._not_names).resolve()
 
-    def _resolve(self, text: str, on: date | None) -> list[tuple[str, int, int]]:
-        """(actor id, start, end) of every counted mention."""
-        day = _day(on)
-        lowered = _lower(text)
-        hits = self._hits(text, lowered)
-        found: list[tuple[str, int, int]] = []
-        for index, (start, end, entry) in enumerate(hits):
-            if entry.actor is not None:
-                found.append((entry.actor, start, end))
-            elif entry.role is not None:
-                person = self._role_person(text, lowered, hits, index, day)
-                if person is not None:
-                    found.append((person, start, end))
-                found.extend((actor_id, start, end) for actor_id in entry.also)
-        return found
 
-    def _hits(self, text: str, lowered: str) -> list[_Hit]:
-        """The known phrases in ``text``, leftmost-longest, without overlaps."""
-        hits = []
-        cache = self._cache
-        last = len(text) - 1
-        token = (0, 0, False)  # the last token checked for a URL: span, and whether it is
-        for match in self._regex.finditer(" " + _spaced(lowered)):
-            found = match.group(1)
-            entry = cache.get(found)
-            if entry is None:
-                entry = self._entries[_key(found)]
-                if len(cache) < _CACHE_LIMIT:  # spacing variants could grow it forever
-                    cache[found] = entry
-            end = match.end() - 1  # the scanned text has a space in front
-            start = end - len(found)
-            if entry.cased is not None and _shape(text[start:end]) not in entry.cased:
+class _Reading:
+    """One document read by a gazetteer: its hits, then what each counts for."""
+
+    def __init__(
+        self,
+        phrases: PhraseTable,
+        reader: RoleReader,
+        actors: Mapping[str, Actor],
+        texts: Sequence[str],
+        day: date,
+        not_names: frozenset[str],
+    ) -> None:
+        self.phrases = phrases
+        self.reader = reader
+        self.actors = actors
+        self.texts = texts
+        self.day = day
+        self.not_names = not_names
+        hits = [phrases.hits(text) for text in texts]
+        redefined = _redefined_acronyms(texts, hits)
+        self.hits = [[h for h in mine if fold(text[h.start:h.end]) not in redefined]
+                     for text, mine in zip(texts, hits, strict=True)] if redefined else hits
+
+    def resolve(self) -> DocumentMentions:
+        found: list[list[tuple[str, int, int]]] = []
+        short: list[list[tuple[Hit, str | None]]] = []  # hit, person named by a role
+        bare: list[list[Hit]] = []
+        for text, hits in zip(self.texts, self.hits, strict=True):
+            mine, mine_short, mine_bare = self._read(text, hits)
+            found.append(mine)
+            short.append(mine_short)
+            bare.append(mine_bare)
+        named = {actor for mine in found for actor, _, _ in mine}
+        owned: list[list[tuple[int, int]]] = []
+        for index, (mine, mine_short) in enumerate(zip(found, short, strict=True)):
+            text = self.texts[index]
+            for hit, holder in mine_short:
+                actor = holder or _one(hit.entry.short_of & named)
+                if actor is not None and (
+                    holder or not _inside_a_name(text, hit, self.not_names, self.hits[index])
+                ):
+                    mine.append((actor, hit.start, hit.end))
+            counted = {start for _, start, _ in mine}
+            owned.append([(h.start, h.end) for h in self.hits[index]
+                          if h.start in counted or not (h.entry.short_of or h.entry.actor)
+                          or h.entry.not_after is not None])
+        focus = self._focus(found)
+        state = focus[0] if focus else "france"  # French press: France unless said
+        for mine, mine_bare in zip(found, bare, strict=True):
+            for hit in mine_bare:
+                if hit.entry.of_state:
+                    actor = dict(hit.entry.of_state).get(state)
+                else:
+                    assert hit.entry.office is not None
+                    actor = self._bare_holder(hit.entry.office, named, state)
+                if actor is not None:
+                    mine.append((actor, hit.start, hit.end))
+        mentions = [
+            _without_parenthesised_repeats(text, sorted(mine, key=itemgetter(1, 2)))
+            for text, mine in zip(self.texts, found, strict=True)
+        ]
+        return DocumentMentions(mentions, owned)
+
+    def _read(
+        self, text: str, hits: list[Hit]
+    ) -> tuple[list[tuple[str, int, int]], list[tuple[Hit, str | None]], list[Hit]]:
+        """One text's mentions that need nothing else, its short forms (with the person a
+        role in apposition names) and its bare roles, both resolved with the document."""
+        day, lowered = self.day, _lower(text)
+        mine: list[tuple[str, int, int]] = []
+        short: list[tuple[Hit, str | None]] = []
+        bare: list[Hit] = []
+        for index, hit in enumerate(hits):
+            entry = hit.entry
+            if entry.short_of:
+                short.append((hit, self.reader.apposed_holder(lowered, hits, index, day)))
+            elif entry.not_after is not None:
+                if not entry.not_after.search(lowered, max(0, hit.start - 30), hit.start):
+                    mine.append((entry.actor or "", hit.start, hit.end))
+            elif entry.actor is not None:
+                if not _inside_a_name(text, hit, self.not_names, hits):
+                    mine.append((entry.actor, hit.start, hit.end))
+            elif entry.of_state:
+                bare.append(hit)
+            elif entry.role is not None or entry.office is not None:
+                person = self.reader.person(text, lowered, hits, index, day)
+                if person == "":
+                    bare.append(hit)
+                elif person is not None:
+                    mine.append((person, hit.start, hit.end))
+                mine.extend((actor_id, hit.start, hit.end) for actor_id in entry.also)
+        return mine, short, bare
+
+    def _focus(self, found: list[list[tuple[str, int, int]]]) -> list[str]:
+        """The states the document talks about, most mentioned first (the article first)."""
+        actors = self.actors
+        counts: Counter[str] = Counter()
+        for weight, mine in zip((3, *[1] * (len(found) - 1)), found, strict=True):
+            for actor_id, _, _ in mine:
+                actor = actors.get(actor_id)
+                if actor is not None and actor.type == "country":
+                    counts[actor_id] += weight
+        return [actor_id for actor_id, _ in counts.most_common()]
+
+    def _bare_holder(self, office: str, named: set[str], state: str) -> str | None:
+        """The holder a bare role names: one the document names, else that of the state
+        it talks about most."""
+        holders = self.phrases.office_holders(office, self.day)
+        among = [holder for holder in holders.values() if holder in named]
+        if len(among) == 1:
+            return among[0]
+        holder = holders.get(state)
+        return holder if holder is not None and (not among or holder in among) else None
+
+
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z0-9&]{1,11})\s*\)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*\.?)[^\S\n]+$")
+_WORD_AFTER = re.compile(r"[^\S\n]+([^\W\d_][\w'’-]*)")
+
+
+def _redefined_acronyms(texts: Sequence[str], hits: Sequence[list[Hit]]) -> set[str]:
+    """Acronyms the document defines as something else than the gazetteer says: "le
+    Bureau d'enquête sur la corruption (CIO)" is not the Olympic committee there."""
+    redefined = set()
+    for text, mine in zip(texts, hits, strict=True):
+        if "(" not in text:
+            continue
+        starts = {hit.start: index for index, hit in enumerate(mine)}
+        for match in _DEFINED.finditer(text):
+            index = starts.get(match.start(1))
+            if index is None or mine[index].end != match.end(1) or mine[index].entry.actor is None:
                 continue
-            # Only a neighbour such as "." or "/" can make the phrase part of a URL
-            # ("kremlin.ru"); a full stop that ends a sentence cannot. The last token
-            # looked at is remembered, so a long one is scanned once, not once a hit.
-            if (start and text[start - 1] in "./@") or (
-                end < last and text[end] in "./@" and not text[end + 1].isspace()
-            ):
-                if not token[0] <= start < token[1]:
-                    left, right = _token_span(text, start, end)
-                    token = (left, right, _is_url(text[left:right]))
-                if token[2]:
-                    continue
-            hits.append(_Hit(start, end, entry))
-        return hits
+            before = mine[index - 1] if index else None
+            if (before is None or before.entry.actor != mine[index].entry.actor
+                    or text[before.end:match.start()].strip()):
+                redefined.add(fold(match.group(1)))
+    return redefined
 
-    def _role_person(
-        self, text: str, lowered: str, hits: list[_Hit], index: int, day: date
-    ) -> str | None:
-        """The person a role phrase counts for; None when a name beside it counts instead."""
-        hit = hits[index]
-        role, holders = hit.entry.role, hit.entry.holders
-        assert role is not None
-        gap = self._gap_after.match(lowered, hit.end)
-        assert gap is not None  # every part of it is optional
-        after = gap.end()
-        nxt = hits[index + 1] if index + 1 < len(hits) else None
-        named = nxt.entry if nxt is not None and nxt.start == after else None
-        if gap.group("comma"):
-            # "le secrétaire à la Défense, le général Lloyd Austin" is one person only if
-            # the name is one of the office's holders; otherwise a new clause names
-            # someone else ("selon le président américain, Poutine ...").
-            if named is not None and named.actor in holders:
-                return None
-        elif named is not None and named.actor is not None:
-            if named.person:
-                return None  # "le président russe Vladimir Poutine", "... M. Poutine"
-        elif self._is_name(text, after):
-            # "(le président russe Vladimir – ndlr.) Poutine", "le président russe Ivan
-            # Petrov": a capitalised name right after the role is the person it
-            # describes; the name counts if it is known, the role does not.
-            return None
-        prev = hits[index - 1] if index else None
-        if (
-            prev is not None
-            and prev.entry.actor in holders
-            and hit.start - prev.end < 40
-            and self._gap_before.fullmatch(lowered, prev.end, hit.start)
-        ):
-            return None  # "Jens Stoltenberg, le secrétaire général de l'OTAN"
-        if self._other_after.match(lowered, hit.end):
-            return None  # "le secrétaire d'État adjoint", "... américain de l'époque"
-        if not _ARTICLE.match(lowered, hit.start):  # "mardi dernier le président russe"
-            window = max(0, hit.start - 24), hit.start
-            if self._former.search(lowered, *window):
-                return role.former_holder(day)  # "l'ancien président soviétique"
-            if self._other_before.search(lowered, *window):
-                return None  # "le vice-ministre russe des Affaires étrangères"
-        return role.holder_on(day)
+
+def _inside_a_name(
+    text: str, hit: Hit, not_names: frozenset[str], others: Sequence[Hit] = ()
+) -> bool:
+    """Whether one capitalised word the gazetteer knows is part of a longer name it does
+    not know: "Martin" in "Jean Martin", "Israël" in "Stéphane Israël", "Wagner" in
+    "Wagner Moura", "Biden" in "Jill Biden". Titles and sentence openers ("M.",
+    "Président", "Selon") are not names (``not_names``), nor is a word that ends a
+    sentence or starts another known name (``others``: "du Kremlin Iouri Ouchakov")."""
+    word = text[hit.start : hit.end]
+    if " " in word or word.isupper() or not word[:1].isupper():
+        return False
+    before = _WORD_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+    if (
+        before is not None
+        and _is_name_word(before.group(1), not_names)
+        and not any(other.end == before.end(1) for other in others)
+    ):
+        return True
+    after = _WORD_AFTER.match(text, hit.end)
+    return (
+        after is not None
+        and _is_name_word(after.group(1), not_names)
+        and not any(other.start == after.start(1) for other in others)
+    )
+
+
+def _is_name_word(word: str, not_names: frozenset[str]) -> bool:
+    if word.endswith(".") and len(word) > 2:  # "... à Washington. Biden a dit"
+        return False
+    return word[0].isupper() and not word.isupper() and word not in not_names
+
+
+def _one(ids: Iterable[str]) -> str | None:
+    found = list(ids)
+    return found[0] if len(found) == 1 else None
+
+
+def _without_parenthesised_repeats(
+    text: str, found: list[tuple[str, int, int]]
+) -> list[Mention]:
+    """Mentions, a name followed by its acronym in parentheses counted once: "le
+    Rassemblement national (RN)", "l'OMC (Organisation mondiale du commerce)"."""
+    kept: list[Mention] = []
+    for actor, start, end in found:
+        if kept and kept[-1].actor == actor:
+            gap = _OPEN_PAREN.fullmatch(text, kept[-1].end, start)
+            if gap is not None and _CLOSE_PAREN.match(text, end):
+                continue
+        kept.append(Mention(actor, start, end))
+    return kept
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased, one character for one, so that offsets stay aligned."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)  # "İ" -> 2 chars
 
 
 def _day(on: date | None) -> date:
@@ -660,12 +378,6 @@ def _day(on: date | None) -> date:
         return date.today()
     # A datetime is a date, but does not compare with one.
     return on.date() if isinstance(on, datetime) else on
-
-
-def _read(path: Path | None, default: str) -> str:
-    if path is not None:
-        return path.read_text(encoding="utf-8")
-    return resources.files(_PACKAGE).joinpath(default).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
