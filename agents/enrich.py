@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 from agents.counting import bucket_start
 from agents.extraction.actors import Actor, Gazetteer
+from agents.extraction.document import find_actors
 from agents.parsing.document import parse_document
 from agents.parsing.models import Comment, Document
 from streams.models import (
     ActorMention,
+    ArticleActor,
     ArticleEvent,
     BucketCount,
     CommenterEvent,
@@ -76,17 +78,12 @@ def enrich(
 
     headline = "" if article.title_derived else (article.headline or article.title)
     texts = [f"{headline}\n\n{article.body}", *(c.text for c in document.comments)]
-    counts = [gazetteer.extract(text, on=reference) for text in texts]
-    new_actors: Mapping[str, Actor] = {}
-    if ner is not None:
-        found = ner.find(texts, [gazetteer.spans(text) for text in texts], _not_actors(document))
-        counts = [mine + new for mine, new in zip(counts, found.counts, strict=True)]
-        new_actors = found.actors
+    found = find_actors(texts, reference, gazetteer, ner, _not_actors(document))
 
     def actor(actor_id: str) -> Actor | None:
-        return gazetteer.get(actor_id) or new_actors.get(actor_id)
+        return found.actor(gazetteer, actor_id)
 
-    article_counts, comment_counts = counts[0], counts[1:]
+    article_counts, comment_counts = found.counts[0], found.counts[1:]
 
     article_time = _event_time(article.published, file.received_at)
     authors = {c.comment_id: c.author for c in document.comments}
@@ -118,7 +115,7 @@ def enrich(
         word_count=len(headline.split()) + len(article.body.split()),
         comment_count=len(document.comments),
         comment_count_declared=document.comment_count_declared,
-        actors=_actor_list(article_counts + sum(comment_counts, Counter()), actor),
+        actors=_article_actors(article_counts, sum(comment_counts, Counter()), actor),
         received_at=file.received_at,
         processed_at=processed_at,
     )
@@ -194,6 +191,26 @@ def _actor_list(
                 ActorMention(id=actor.id, name=actor.name, type=actor.type, mentions=count)
             )
     return mentions
+
+
+def _article_actors(
+    in_article: Mapping[str, int],
+    in_comments: Mapping[str, int],
+    lookup: Callable[[str], Actor | None],
+) -> list[ArticleActor]:
+    """Every actor of an article and its thread, most mentioned first, each with its
+    mentions in the article's own text and in the comments."""
+    actors = []
+    for actor_id in set(in_article) | set(in_comments):
+        actor = lookup(actor_id)
+        own, thread = in_article.get(actor_id, 0), in_comments.get(actor_id, 0)
+        if actor is not None and own + thread > 0:
+            actors.append(ArticleActor(
+                id=actor.id, name=actor.name, type=actor.type, mentions=own + thread,
+                article_mentions=own, comment_mentions=thread,
+            ))
+    actors.sort(key=lambda item: (-item.mentions, item.id))
+    return actors
 
 
 def _mentions(

@@ -5,6 +5,9 @@ paragraphs of machine-translated French about NATO, Russia, Ukraine and the Unit
 States, outlet credits and boilerplate, and a topwar-style comment thread (0-50
 comments, nested replies, authors with handles, French dates, scores, quotes).
 Documents weigh 2-8 KB; every one is distinct (its doc_id is the hash of its text).
+A share of them (``world``, half by default) are news on other subjects instead
+(:mod:`benchmarks.world_news`): known and unknown people and organisations, places,
+events and products, the work NER does on a real feed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from benchmarks.world_news import world_sentence, world_title
 
 # Surface forms the gazetteer knows (names, aliases, metonyms, role phrases) and some
 # it does not, so that extraction does the same work as on the corpus.
@@ -93,7 +98,9 @@ def _french(ts: datetime) -> str:
     return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts.hour}: {ts.minute:02d}"
 
 
-def _sentence(rng: random.Random) -> str:
+def _sentence(rng: random.Random, met: list[tuple[str, str]] | None = None) -> str:
+    if met is not None:
+        return world_sentence(rng, met)
     subject = rng.choice(ACTOR_FORMS)
     text = f"{subject[0].upper()}{subject[1:]} {rng.choice(VERBS)} {rng.choice(CLAUSES)}."
     if rng.random() < 0.5:
@@ -104,7 +111,7 @@ def _sentence(rng: random.Random) -> str:
 
 
 def _comment(rng: random.Random, depth: int, ordinal: int, posted: datetime,
-             quoted: str | None) -> str:
+             quoted: str | None, met: list[tuple[str, str]] | None) -> str:
     pad = "  " * (depth + 1)
     body = "  " * (depth + 2)
     score = rng.choice(["+4", "+2", "+1", "0", "-1", "-2", "+7"])
@@ -125,15 +132,17 @@ def _comment(rng: random.Random, depth: int, ordinal: int, posted: datetime,
         lines.append("")
     for _ in range(rng.randint(1, 2)):
         if rng.random() < 0.5:
-            lines.append(f"{body}{rng.choice(COMMENT_LINES)} {_sentence(rng)}")
+            lines.append(f"{body}{rng.choice(COMMENT_LINES)} {_sentence(rng, met)}")
         else:
             lines.append(f"{body}{rng.choice(COMMENT_LINES)}")
     return "\n".join(lines)
 
 
-def document(number: int, seed: int = 8) -> str:
-    """The text of document ``number`` (2-8 KB, 0-50 comments)."""
+def document(number: int, seed: int = 8, world: float = 0.5) -> str:
+    """The text of document ``number`` (2-8 KB, 0-50 comments); news on other subjects
+    than the corpus's with probability ``world``."""
     rng = random.Random(seed * 1_000_003 + number)
+    met: list[tuple[str, str]] | None = [] if rng.random() < world else None
     target = rng.randint(2048, 7800)
     comments = min(50, int(rng.expovariate(1 / 12))) if rng.random() < 0.85 else 0
     # A feed in time order: one document every 30 s of event time, give or take 6 hours.
@@ -141,7 +150,9 @@ def document(number: int, seed: int = 8) -> str:
         seconds=30 * number - rng.randint(0, 6 * 3600)
     )
     a, b = rng.sample(ACTOR_FORMS, 2)
-    parts = [TITLES[number % len(TITLES)].format(a=a, b=b) + f" ({number})", ""]
+    title = (world_title(rng, met) if met is not None
+             else TITLES[number % len(TITLES)].format(a=a, b=b))
+    parts = [title + f" ({number})", ""]
     # Always dated: an undated article counts at its arrival time, which is years
     # after these 2021 dates and would push every actor's window past them.
     parts += [f"Publié le {published.day} {MONTHS[published.month - 1]} "
@@ -157,7 +168,7 @@ def document(number: int, seed: int = 8) -> str:
         depth = rng.randint(0, min(depth + 1, 3)) if top else 0
         ordinal = top + 1 if depth == 0 else rng.randint(1, 3)
         quoted = rng.choice(COMMENTERS)[0] if depth and rng.random() < 0.2 else None
-        text = _comment(rng, depth, ordinal, posted, quoted)
+        text = _comment(rng, depth, ordinal, posted, quoted, met)
         room -= len(text.encode()) + 1
         if room < 0:
             break
@@ -169,18 +180,20 @@ def document(number: int, seed: int = 8) -> str:
     size = len("\n".join(parts + tail + thread).encode())
     body: list[str] = []
     while size < target or not body:
-        paragraph = " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
+        paragraph = " ".join(_sentence(rng, met) for _ in range(rng.randint(2, 4)))
         body += [paragraph, ""]
         size += len(paragraph.encode()) + 2
     return "\n".join(parts + body + tail + thread) + "\n"
 
 
-def write_documents(folder: Path, count: int, start: int = 0, seed: int = 8) -> list[Path]:
+def write_documents(
+    folder: Path, count: int, start: int = 0, seed: int = 8, world: float = 0.5
+) -> list[Path]:
     """Write documents ``start`` .. ``start + count - 1`` into ``folder``; their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for number in range(start, start + count):
         path = folder / f"bench-{number:06d}.txt"
-        path.write_text(document(number, seed), encoding="utf-8")
+        path.write_text(document(number, seed, world), encoding="utf-8")
         paths.append(path)
     return paths

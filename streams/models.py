@@ -44,6 +44,14 @@ class ActorMention(Event):
     mentions: int = Field(ge=1)
 
 
+class ArticleActor(ActorMention):
+    """An actor of an article: its mentions in the article's own text (headline and body)
+    and in its comment thread; ``mentions`` is their sum."""
+
+    article_mentions: int = Field(ge=0, description="In the headline and the body")
+    comment_mentions: int = Field(ge=0, description="In the comments, quotes left out")
+
+
 class QuoteRef(Event):
     """A passage of another comment (or of the article) quoted in a comment."""
 
@@ -85,7 +93,9 @@ class ArticleEvent(Event):
     word_count: int
     comment_count: int
     comment_count_declared: int | None
-    actors: list[ActorMention]
+    actors: list[ArticleActor] = Field(
+        description="Every actor of the article and its thread, most mentioned first"
+    )
     received_at: AwareDatetime | None = None
     processed_at: AwareDatetime
 

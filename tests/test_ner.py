@@ -10,7 +10,8 @@ import pytest
 
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
-from agents.extraction.ner import Candidate, EntityRecognizer, select, slug
+from agents.extraction.names import Candidate, select, slug
+from agents.extraction.ner import EntityRecognizer
 from streams.ingest import doc_id_of
 from streams.models import FileEvent
 
