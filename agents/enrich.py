@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agents.counting import bucket_start
+from agents.counting.groups import group_key
 from agents.extraction.actors import Actor, Gazetteer
 from agents.extraction.document import find_actors
 from agents.parsing.document import parse_document
@@ -122,6 +123,8 @@ def enrich(
     mentions = _mentions(
         file,
         actor,
+        {actor_id: group_key(actor_id) for actor_id, new in found.new.items()
+         if new.type == "person"},
         article_counts,
         article_time,
         [(_event_time(c.posted_at, file.received_at, article_time), found_in)
@@ -216,13 +219,15 @@ def _article_actors(
 def _mentions(
     file: FileEvent,
     lookup: Callable[[str], Actor | None],
+    keys: Mapping[str, str],
     article_counts: Mapping[str, int],
     article_time: datetime,
     comments: Iterable[tuple[datetime, Mapping[str, int]]],
     bucket_seconds: int,
     source: Source,
 ) -> list[MentionEvent]:
-    """One event per actor the document mentions, its counts split into buckets."""
+    """One event per actor the document mentions, its counts split into buckets; those
+    of a person NER found count under its surname group (``keys``)."""
     buckets: dict[str, dict[datetime, list[int]]] = defaultdict(dict)
     comment_mentions: Counter[str] = Counter()
     comments_with: Counter[str] = Counter()
@@ -255,6 +260,7 @@ def _mentions(
                 doc_id=file.doc_id,
                 source=source,
                 actor=actor.id,
+                key=keys.get(actor_id),
                 name=actor.name,
                 type=actor.type,
                 article_mentions=article_counts.get(actor_id, 0),

@@ -25,7 +25,7 @@ class Prepared:
     latency_s: float
     article: bytes
     comments: tuple[bytes, ...]
-    mentions: tuple[tuple[str, bytes], ...]  # (actor id, MentionEvent)
+    mentions: tuple[tuple[str, bytes], ...]  # (table key, MentionEvent)
     commenters: tuple[tuple[str, bytes], ...]  # (commenter key, CommenterEvent)
     summary: dict[str, Any]  # the latest-articles entry (agents.recent)
 
@@ -58,7 +58,7 @@ def prepare(
         latency_s=max(0.0, (article.processed_at - file.received_at).total_seconds()),
         article=dumps(article),
         comments=tuple(map(dumps, result.comments)),
-        mentions=tuple((m.actor, dumps(m)) for m in result.mentions),
+        mentions=tuple((m.key or m.actor, dumps(m)) for m in result.mentions),
         commenters=tuple((c.commenter, dumps(c)) for c in result.commenters),
         summary=article_summary(article),
     )

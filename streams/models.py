@@ -136,6 +136,11 @@ class ActorCountEvent(Event):
     total_articles: int = 0
     total_comments: int = 0
     updated_at: AwareDatetime
+    merged_into: str | None = Field(
+        default=None,
+        description="Set on the last event of a short name merged into a full one"
+        " ('attal' into 'gabriel-attal'): its counts are the full name's from now on",
+    )
 
 
 class RejectedEvent(Event):
@@ -175,6 +180,11 @@ class MentionEvent(Event):
     doc_id: str
     source: Source
     actor: str
+    key: str | None = Field(
+        default=None,
+        description="The table key it counts under when not the actor's id: the surname"
+        " group of a person NER found ('surname:attal')",
+    )
     name: str
     type: ActorType
     article_mentions: int

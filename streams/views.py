@@ -22,6 +22,7 @@ import orjson
 from faust.web import Request, Response, View
 
 from agents.counting import format_time, parse_time, window_counts, window_of
+from agents.counting.groups import group_key
 from agents.recent import LATEST_ARTICLES
 from streams import metrics
 from streams.app import app
@@ -128,6 +129,16 @@ def _actor_row(actor: str, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _records(items: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Actor records of table values: a value is one actor's record, or a surname group
+    of several (agents.counting.groups)."""
+    for key, value in items:
+        if "members" in value:
+            yield from value["members"].items()
+        else:
+            yield key, value
+
+
 def _local_actors() -> list[dict[str, Any]]:
     # With each row, the actor's newest buckets: enough for any rolling window that ends
     # later (the merged listing picks one window end for all actors).
@@ -135,7 +146,7 @@ def _local_actors() -> list[dict[str, Any]]:
     return [
         {**_actor_row(actor, record),
          "recent": dict(sorted(record["buckets"].items())[-keep:])}
-        for actor, record in _local_items(actors)
+        for actor, record in _records(_local_items(actors))
     ]
 
 
@@ -178,11 +189,15 @@ class ActorsView(View):
         )
 
 
-def _actor_detail(actor_id: str) -> tuple[int, dict[str, Any]]:
-    """One actor's totals and bucket history from this worker's table."""
-    record = actors.get(actor_id)
+def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
+    """One actor's totals and bucket history from this worker's table value ``key``."""
+    value = actors.get(key)
+    record = value if value is None or "members" not in value else (
+        value["members"].get(actor_id))
     if record is None:
-        return 404, {"error": "unknown_actor", "detail": f"no counts for {actor_id}"}
+        merged = value.get("merged", {}).get(actor_id) if value else None
+        detail = f"no counts for {actor_id}" + (f": merged into {merged}" if merged else "")
+        return 404, {"error": "unknown_actor", "detail": detail, "merged_into": merged}
     buckets = record["buckets"]
     step = timedelta(seconds=_settings.bucket_seconds)
     history = []
@@ -221,13 +236,27 @@ class ActorView(View):
                 {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
                 status=400,
             )
-        owner = _owner(actors, id)
-        if owner == _me() or request.query.get("scope") == "local":
-            status, body = _actor_detail(id)
+        if request.query.get("scope") == "local":
+            key = request.query.get("key") or id
+            status, body = _actor_detail(id, key)
             return _json(self, body, status)
-        # Table routing: the worker that owns the actor's partition answers.
+        # The actor's own key, then its surname group (a person NER found).
+        for key in (id, group_key(id)):
+            response = await self._from_owner(id, key)
+            if response.status != 404:
+                return response
+        return response
+
+    async def _from_owner(self, actor_id: str, key: str) -> Response:
+        """The answer of the worker that owns ``key``'s partition (table routing)."""
+        owner = _owner(actors, key)
+        if owner == _me():
+            status, body = _actor_detail(actor_id, key)
+            return _json(self, body, status)
         try:
-            async with app.http_client.get(f"{owner}/actors/{id}?scope=local") as response:
+            async with app.http_client.get(
+                f"{owner}/actors/{actor_id}", params={"scope": "local", "key": key}
+            ) as response:
                 payload = await response.read()
                 return self.bytes(
                     payload, content_type="application/json", status=response.status
@@ -235,7 +264,7 @@ class ActorView(View):
         except (OSError, TimeoutError) as exc:
             return _json(
                 self,
-                {"error": "owner_unreachable", "detail": f"{owner} owns {id}: {exc!r}"},
+                {"error": "owner_unreachable", "detail": f"{owner} owns {key}: {exc!r}"},
                 status=503,
             )
 

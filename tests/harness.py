@@ -15,18 +15,20 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
+from agents.counting import count_mentions, parse_time
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
+from agents.extraction.ner import default_recognizer
 from streams.broker import free_port
 from streams.child import ChildProcess
 from streams.ingest import read_document
-from streams.models import FileEvent
+from streams.models import FileEvent, MentionEvent, Source
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -99,6 +101,9 @@ class Pipeline:
             NEWSWIRE_INBOX=str(self.inbox),
             NEWSWIRE_PARTITIONS=str(self.partitions),
             NEWSWIRE_SETTLE_SECONDS="0.3",
+            # Delivery and counting guarantees are tested on the gazetteer alone (fast,
+            # no model in every restarted worker); tests of the default set NER to 1.
+            NEWSWIRE_NER="0",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
@@ -301,21 +306,23 @@ def copy_into(inbox: Path, files: list[Path], names: Iterator[str] | None = None
     return dropped
 
 
-def truth(files: list[Path]) -> tuple[Counter[str], int, set[str]]:
+def truth(files: list[Path], *, ner: bool = False) -> tuple[Counter[str], int, set[str]]:
     """Per-actor mentions, comment count and doc ids the pipeline must report for ``files``.
 
-    Computed by the same pure functions the worker calls, deduplicated by content.
+    Computed by the same pure functions the worker calls, deduplicated by content; with
+    ``ner``, names NER finds count too, people's names merged across documents by the
+    counting rules (agents.counting.groups).
     """
-    mentions, comments, seen, _ = truth_with_buckets(files)
+    mentions, comments, seen, _ = truth_with_buckets(files, ner=ner)
     return mentions, comments, seen
 
 
 def truth_with_buckets(
-    files: list[Path],
+    files: list[Path], *, ner: bool = False
 ) -> tuple[Counter[str], int, set[str], dict[str, Counter[datetime]]]:
     """:func:`truth`, plus each actor's mentions per event-time bucket."""
-    mentions: Counter[str] = Counter()
-    buckets: dict[str, Counter[datetime]] = {}
+    recognizer = default_recognizer() if ner else None
+    events: list[MentionEvent] = []
     comments = 0
     seen: set[str] = set()
     for path in files:
@@ -324,10 +331,18 @@ def truth_with_buckets(
         if event.doc_id in seen:
             continue
         seen.add(event.doc_id)
-        result = enrich(event, default_gazetteer())
+        result = enrich(event, default_gazetteer(), ner=recognizer,
+                        source=Source(partition=0, offset=len(seen)))
         comments += len(result.comments)
-        for mention in result.mentions:
-            mentions[mention.actor] += mention.article_mentions + mention.comment_mentions
-            for bucket in mention.buckets:
-                buckets.setdefault(mention.actor, Counter())[bucket.start] += bucket.mentions
+        events.extend(result.mentions)
+    table: dict[str, Any] = {}
+    table.update(count_mentions(table, events, retention=timedelta(days=3650),
+                                bucket_seconds=3600, rolling_hours=24).records)
+    mentions: Counter[str] = Counter()
+    buckets: dict[str, Counter[datetime]] = {}
+    for key, value in table.items():
+        for actor, record in (value["members"] if "members" in value else {key: value}).items():
+            mentions[actor] = record["article_mentions"] + record["comment_mentions"]
+            buckets[actor] = Counter({parse_time(start): counts[0]
+                                      for start, counts in record["buckets"].items()})
     return mentions, comments, seen, buckets

@@ -92,16 +92,17 @@ class Gazetteer:
         roles: RoleTable | None = None,
         non_mentions: Iterable[str] = (),
         generated_roles: Iterable[Role] = (),
-        demonyms: Iterable[str] = (),
+        demonyms: Mapping[str, str] | None = None,
     ) -> None:
         self._actors: dict[str, Actor] = {}
-        self._demonyms = frozenset(demonyms)
+        self._demonyms = dict(demonyms or {})
         for actor in actors:
             if actor.id in self._actors:
                 raise ValueError(f"actor id {actor.id!r} appears twice in the gazetteer")
             self._actors[actor.id] = actor
         self._roles = roles or RoleTable()
-        self._phrases = PhraseTable(self._actors, self._roles, non_mentions, generated_roles)
+        self._phrases = PhraseTable(self._actors, self._roles, non_mentions, generated_roles,
+                                    self._demonyms)
         self._reader = RoleReader(self._roles)
         self._not_names = frozenset(self._roles.not_names)
 
@@ -134,7 +135,7 @@ class Gazetteer:
     def demonyms(self) -> frozenset[str]:
         """The states' adjectives and demonyms, folded ("roumain", "roumaines"): words
         that are never a name, nor part of one at its start ("le Roumain Dragoș ...")."""
-        return self._demonyms
+        return frozenset(self._demonyms)
 
     def get(self, actor_id: str) -> Actor | None:
         """The actor with this id, if known."""
@@ -162,9 +163,10 @@ class Gazetteer:
         """Every counted mention in ``text``, in order, with its span."""
         return self.document([text], on).mentions[0]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of every known phrase in ``text``: aliases, role phrases, non-mentions."""
-        return [(hit.start, hit.end) for hit in self._phrases.hits(text)]
+    def spans(self, text: str, on: date | None = None) -> list[tuple[int, int]]:
+        """Spans of the phrases the gazetteer decides on in ``text``: mentions, role
+        phrases, non-mentions (NER leaves them alone)."""
+        return self.document([text], on).spans[0]
 
     def document(self, texts: Sequence[str], on: date | None = None) -> DocumentMentions:
         """Every counted mention of a document's texts (an article, then its comments),
@@ -192,6 +194,7 @@ class _Reading:
         self.texts = texts
         self.day = day
         self.not_names = not_names
+        self.hints: list[str] = []  # states the document's adjectives name
         hits = [phrases.hits(text) for text in texts]
         redefined = _redefined_acronyms(texts, hits)
         self.hits = [[h for h in mine if fold(text[h.start:h.end]) not in redefined]
@@ -218,8 +221,8 @@ class _Reading:
                     mine.append((actor, hit.start, hit.end))
             counted = {start for _, start, _ in mine}
             owned.append([(h.start, h.end) for h in self.hits[index]
-                          if h.start in counted or not (h.entry.short_of or h.entry.actor)
-                          or h.entry.not_after is not None])
+                          if h.start in counted or h.entry.not_after is not None
+                          or not (h.entry.short_of or h.entry.actor or h.entry.adjective_of)])
         focus = self._focus(found)
         state = focus[0] if focus else "france"  # French press: France unless said
         for mine, mine_bare in zip(found, bare, strict=True):
@@ -248,7 +251,9 @@ class _Reading:
         bare: list[Hit] = []
         for index, hit in enumerate(hits):
             entry = hit.entry
-            if entry.short_of:
+            if entry.adjective_of is not None:
+                self.hints.append(entry.adjective_of)
+            elif entry.short_of:
                 short.append((hit, self.reader.apposed_holder(lowered, hits, index, day)))
             elif entry.not_after is not None:
                 if not entry.not_after.search(lowered, max(0, hit.start - 30), hit.start):
@@ -268,14 +273,22 @@ class _Reading:
         return mine, short, bare
 
     def _focus(self, found: list[list[tuple[str, int, int]]]) -> list[str]:
-        """The states the document talks about, most mentioned first (the article first)."""
+        """The states the document talks about, most first: those it names (thrice in the
+        article, once in a comment), those its adjectives and office holders stand for
+        (once: "espagnol", Pedro Sánchez)."""
         actors = self.actors
-        counts: Counter[str] = Counter()
+        serving = self.phrases.holder_states(self.day)
+        counts: Counter[str] = Counter(state for state in self.hints if state in actors)
         for weight, mine in zip((3, *[1] * (len(found) - 1)), found, strict=True):
             for actor_id, _, _ in mine:
                 actor = actors.get(actor_id)
-                if actor is not None and actor.type == "country":
+                if actor is None:
+                    continue
+                if actor.type == "country":
                     counts[actor_id] += weight
+                elif actor_id in serving and actors.get(serving[actor_id], actor).type == (
+                        "country"):
+                    counts[serving[actor_id]] += 1
         return [actor_id for actor_id, _ in counts.most_common()]
 
     def _bare_holder(self, office: str, named: set[str], state: str) -> str | None:

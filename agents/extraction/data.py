@@ -287,7 +287,7 @@ class GazetteerData:
     roles: RoleTable
     generated_roles: list[Role] = field(default_factory=list)
     non_mentions: list[str] = field(default_factory=list)
-    demonyms: frozenset[str] = frozenset()  # folded: "roumain", "roumaine", "roumains"...
+    demonyms: dict[str, str] = field(default_factory=dict)  # "roumaine" -> "romania"
 
 
 def _read(folder: Path | None, name: str) -> str:
@@ -420,6 +420,17 @@ def _join_bare_names(names: Iterable[BareName]) -> tuple[BareName, ...]:
     return tuple(BareName(phrases=(phrase,), of=of) for phrase, of in joined.items())
 
 
+def _demonyms(countries: dict[str, _Country]) -> dict[str, str]:
+    """Every form of the states' adjectives ("roumain", "roumaines"), folded, and its
+    state; a form two states share ("congolais") names neither."""
+    owners: dict[str, set[str]] = {}
+    for state, country in countries.items():
+        for adjective in country.adjectives:
+            for form in (adjective, adjective + "s"):
+                owners.setdefault(key(form), set()).add(state)
+    return {form: states.pop() for form, states in owners.items() if len(states) == 1}
+
+
 def _check(actors: dict[str, Actor], table: RoleTable, generated: Iterable[Role]) -> None:
     """Every actor a role, a metonym or a bare name names exists."""
     for role in (*table.roles, *generated):
@@ -459,9 +470,6 @@ def load(folder: Path | None = None) -> GazetteerData:
     })
     generated = _office_roles(offices, countries, table)
     _check(actors, table, generated)
-    demonyms = frozenset(
-        key(form) for country in countries.values() for adjective in country.adjectives
-        for form in (adjective, adjective + "s")
-    )
+    demonyms = _demonyms(countries)
     return GazetteerData(actors, table, generated, list(dict.fromkeys(non_mentions)),
                          demonyms)

@@ -36,6 +36,7 @@ class Entry:
     holders: frozenset[str] = frozenset()
     office: str | None = None  # a bare role: the office, of the document's state
     of_state: tuple[tuple[str, str], ...] = ()  # a bare name: state -> the actor it is
+    adjective_of: str | None = None  # a state's adjective: never a mention, a hint only
     not_after: re.Pattern[str] | None = None  # a metonym: the words that make it a place
 
 
@@ -137,6 +138,7 @@ class PhraseTable:
         roles: RoleTable,
         non_mentions: Iterable[str] = (),
         generated_roles: Iterable[Role] = (),
+        demonyms: Mapping[str, str] | None = None,
     ) -> None:
         self._actors = actors
         self._roles = roles
@@ -149,10 +151,13 @@ class PhraseTable:
             for form in _article_forms(key(phrase), optional=False):
                 self._add(form, NON_MENTION, f"non-mention {phrase!r}", weak=True)
         self._offices: dict[str, list[Role]] = {}
+        self._holder_states: dict[date, dict[str, str]] = {}
         self._add_roles([*self._roles.roles, *generated_roles])
         self._add_bare_roles(self._roles.bare_roles)
         self._add_bare_names(self._roles.bare_names)
         self._add_metonyms(self._roles.metonyms)
+        for form, state in (demonyms or {}).items():  # last: anything else wins
+            self._add(form, Entry(adjective_of=state), f"adjective of {state!r}", weak=True)
         self._matcher = PhraseMatcher(self._entries.items())
 
 
@@ -304,6 +309,20 @@ class PhraseTable:
     def entry(self, name: str) -> Entry | None:
         """What a phrase stands for, if it is one of the table's."""
         return self._entries.get(key(name))
+
+    def holder_states(self, day: date) -> dict[str, str]:
+        """The state (or organisation) each office holder on ``day`` serves."""
+        states = self._holder_states.get(day)
+        if states is None:
+            states = {}
+            for roles in self._offices.values():
+                for role in roles:
+                    holder = role.holder_on(day)
+                    if holder is not None and role.of is not None:
+                        states.setdefault(holder, role.of)
+            if len(self._holder_states) < 1024:
+                self._holder_states[day] = states
+        return states
 
     def office_holders(self, office: str, day: date) -> dict[str, str]:
         """Who held ``office`` on ``day``, by state (or organisation)."""

@@ -157,9 +157,10 @@ def test_run_stop_and_start_gives_identical_counts(
     """
     from streams.broker import free_port
 
-    deployment = Pipeline(broker_url="", root=tmp_path)
+    # As a user runs it: the default settings, NER on.
+    deployment = Pipeline(broker_url="", root=tmp_path, extra_env={"NEWSWIRE_NER": "1"})
     files = inputs(corpus)
-    expected, _, doc_ids = truth(files)
+    expected, _, doc_ids = truth(files, ner=True)
     copy_into(deployment.inbox, files)
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -1,4 +1,4 @@
-"""Counting rules for the actor and commenter tables, as plain functions.
+"""Counting rules for one actor or commenter record, as plain functions.
 
 Table values are JSON dicts so that they serialise with the table codec as they are.
 One record per actor holds its totals since the start and its tumbling event-time
@@ -16,8 +16,7 @@ the same changelog record as the counts, so the two are always restored together
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -170,50 +169,6 @@ def actor_counts(
     )
 
 
-@dataclass
-class Counted:
-    """What a batch of mentions changed: the actor records to store (each once) and
-    one ``newswire.actor-counts`` event per changed actor."""
-
-    records: dict[str, Json]
-    events: list[ActorCountEvent]
-
-
-def count_mentions(
-    actors: Mapping[str, Any],
-    mentions: Iterable[MentionEvent],
-    *,
-    retention: timedelta,
-    bucket_seconds: int,
-    rolling_hours: int,
-) -> Counted:
-    """Apply a batch of mentions (several documents, several actors) to the stored
-    actor records, which are read, never changed.
-
-    ``actors`` is any mapping: the Faust table in the ``count-actors`` agent, a dict in
-    the benchmark's in-process ceiling. Each changed actor's counts are emitted once,
-    with the rolling window that ends at the newest bucket the batch touched. Documents
-    already counted change nothing.
-    """
-    changed: dict[str, Json] = {}
-    window_end: dict[str, str] = {}
-    for mention in mentions:
-        record = changed.get(mention.actor)
-        if record is None:
-            stored = actors.get(mention.actor)
-            record = working_copy(stored) if stored else new_actor(mention)
-        newest = add_mention(record, mention, retention)
-        if newest is None:
-            continue
-        changed[mention.actor] = record
-        window_end[mention.actor] = max(newest, window_end.get(mention.actor, newest))
-    return Counted(changed, [
-        actor_counts(record, window_end[actor], bucket_seconds=bucket_seconds,
-                     rolling_hours=rolling_hours)
-        for actor, record in changed.items()
-    ])
-
-
 def add_commenter(record: Json, activity: CommenterEvent) -> bool:
     """Add one document's activity of a commenter to ``record`` (a working copy), in place;
     False when the document was already counted."""
@@ -251,19 +206,3 @@ def new_commenter(activity: CommenterEvent) -> Json:
         "last_posted_at": None,
         "applied": {},
     }
-
-
-def count_commenters(
-    commenters: Mapping[str, Any], activities: Iterable[CommenterEvent]
-) -> dict[str, Json]:
-    """Apply a batch of commenter activity to the stored commenter records (read, never
-    changed); the changed records to store, each once."""
-    changed: dict[str, Json] = {}
-    for activity in activities:
-        record = changed.get(activity.commenter)
-        if record is None:
-            stored = commenters.get(activity.commenter)
-            record = commenter_copy(stored) if stored else new_commenter(activity)
-        if add_commenter(record, activity):
-            changed[activity.commenter] = record
-    return changed
