@@ -40,14 +40,21 @@ class Throughput:
 
 
 def run_ceiling(
-    events: list[FileEvent], settings: Settings, batch_size: int = 100
+    events: list[FileEvent], settings: Settings, batch_size: int = 100, *, ner: bool = False
 ) -> Throughput:
     """Process ``events`` in-process, as one worker would; the elapsed time.
 
     Counting is applied every ``batch_size`` documents, like the agents' batches, and the
-    garbage collector is tuned as in the worker (``NEWSWIRE_GC_THRESHOLD``).
+    garbage collector is tuned as in the worker (``NEWSWIRE_GC_THRESHOLD``); with ``ner``,
+NER runs too (its model loaded before the clock starts).
     """
     gazetteer = default_gazetteer()
+    recognizer = None
+    if ner:
+        from agents.extraction.ner import default_recognizer
+
+        recognizer = default_recognizer(settings.ner_model)
+        recognizer.load()
     retention = timedelta(hours=settings.retention_hours)
     actors: dict[str, Any] = {}
     commenters: dict[str, Any] = {}
@@ -71,7 +78,8 @@ def run_ceiling(
         source = Source(partition=0, offset=offset)
         if event.doc_id in documents:
             continue
-        result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source)
+        result = enrich(event, gazetteer, bucket_seconds=settings.bucket_seconds, source=source,
+                        ner=recognizer)
         documents[event.doc_id] = {"offset": offset}
         comments += len(result.comments)
         mentions.extend(result.mentions)

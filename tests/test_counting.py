@@ -15,6 +15,7 @@ from agents.counting import (
     window_counts,
     window_of,
 )
+from agents.counting.groups import group_key
 from streams.models import ActorCountEvent, BucketCount, CommenterEvent, MentionEvent, Source
 
 T0 = datetime(2021, 12, 10, 11, 30, tzinfo=UTC)
@@ -141,3 +142,63 @@ def test_commenter_activity_accumulates() -> None:
     assert (record["comments"], record["replies_received"], record["score_sum"]) == (4, 2, 3)
     assert record["documents"] == 2
     assert record["last_posted_at"] == "2021-12-10T11:30:00Z"
+
+
+# --------------------------------------------------------------------------- name groups
+
+
+def person(actor: str, offset: int, mentions: int = 1) -> MentionEvent:
+    """A person NER found, counted under its surname group."""
+    return mention(f"d{offset}", T0, mentions, offset=offset).model_copy(update={
+        "actor": actor, "name": actor.replace("-", " ").title(), "type": "person",
+        "key": group_key(actor),
+    })
+
+
+def members(table: dict[str, Any], key: str) -> dict[str, int]:
+    return {actor: record["article_mentions"]
+            for actor, record in table[key]["members"].items()}
+
+
+def test_a_surname_alone_merges_into_the_full_name_met_later() -> None:
+    table: dict[str, Any] = {}
+    count(table, person("attal", 1, 2))
+    assert members(table, "surname:attal") == {"attal": 2}
+    events = count(table, person("gabriel-attal", 2, 3))
+    assert members(table, "surname:attal") == {"gabriel-attal": 5}
+    assert table["surname:attal"]["merged"] == {"attal": "gabriel-attal"}
+    merged = next(e for e in events if e.actor == "attal")
+    assert (merged.merged_into, merged.total_mentions) == ("gabriel-attal", 0)
+    full = next(e for e in events if e.actor == "gabriel-attal")
+    assert full.total_mentions == 5
+    # Later mentions of the surname alone count for the full name.
+    count(table, person("attal", 3))
+    assert members(table, "surname:attal") == {"gabriel-attal": 6}
+
+
+def test_merged_names_count_each_document_once_whatever_the_replays() -> None:
+    table: dict[str, Any] = {}
+    first, second = person("attal", 1, 2), person("gabriel-attal", 2, 3)
+    count(table, first)
+    count(table, second)
+    assert count(table, first, second) == []  # both replayed after the merge
+    assert members(table, "surname:attal") == {"gabriel-attal": 5}
+    replayed: dict[str, Any] = {}
+    count(replayed, first, second, first)  # one batch, the first document twice
+    assert replayed == table
+
+
+def test_a_surname_two_full_names_share_stays_apart() -> None:
+    table: dict[str, Any] = {}
+    count(table, person("gabriel-attal", 1), person("marie-attal", 2), person("attal", 3))
+    assert members(table, "surname:attal") == {"gabriel-attal": 1, "marie-attal": 1,
+                                              "attal": 1}
+
+
+def test_chains_of_short_names_end_in_the_fullest() -> None:
+    table: dict[str, Any] = {}
+    count(table, person("leyen", 1), person("von-der-leyen", 2))
+    count(table, person("ursula-von-der-leyen", 3))
+    assert members(table, "surname:leyen") == {"ursula-von-der-leyen": 3}
+    assert table["surname:leyen"]["merged"] == {
+        "leyen": "von-der-leyen", "von-der-leyen": "ursula-von-der-leyen"}

@@ -131,3 +131,69 @@ def test_enrich_with_ner_adds_new_actors_to_every_event() -> None:
     mention = next(m for m in result.mentions if m.actor == "karen-donfried")
     assert (mention.name, mention.type, mention.article_mentions) == (
         "Karen Donfried", "person", 2)
+
+
+def test_an_acronym_stands_for_the_name_whose_initials_it_spells() -> None:
+    text = "Le Rassemblement national progresse. Le RN est en tête."
+    assert run(text, ("Rassemblement national", "ORG"), ("RN", "ORG")) == {
+        "rassemblement-national:organization": 2}
+
+
+def test_an_acronym_in_parentheses_is_the_name_before_it_and_counts_once() -> None:
+    text = ("Le Bureau d'enquête sur la corruption des hauts fonctionnaires (CIO) enquête."
+            " Le CIO a convoqué le président.")
+    start = text.index("(CIO)") + 1
+    found = select(
+        [*candidates(text, ("Bureau d'enquête sur la corruption des hauts fonctionnaires",
+                            "ORG")),
+         Candidate(0, start, start + 3, "ORG"),
+         Candidate(0, text.rindex("CIO"), text.rindex("CIO") + 3, "ORG")],
+        [text], [[]],
+    )
+    assert found.counts[0] == Counter(
+        {"bureau-d-enquete-sur-la-corruption-des-hauts-fonctionnaires": 2})
+
+
+def test_the_first_word_of_an_organisation_stands_for_it() -> None:
+    text = "L'Inter Milan a gagné. Plus tard, l'Inter a fêté le titre."
+    found = select(
+        [*candidates(text, ("Inter Milan", "ORG")),
+         Candidate(0, text.rindex("Inter"), text.rindex("Inter") + 5, "ORG")],
+        [text], [[]],
+    )
+    assert found.counts[0] == Counter({"inter-milan": 2})
+
+
+def test_demonyms_adjectives_and_elided_words_are_not_part_of_a_name() -> None:
+    demonyms = frozenset({"roumain", "roumaine"})
+    text = "selon le Roumain Dragoș Tudorache et l'eurodéputé roumain Ion Popa, Meta n’a rien dit."
+    found = select(
+        candidates(text, ("Roumain Dragoș Tudorache", "PER"), ("roumain Ion Popa", "PER"),
+                   ("Meta n’", "ORG")),
+        [text], [[]], demonyms=demonyms,
+    )
+    assert set(found.actors) == {"dragos-tudorache", "ion-popa", "meta"}
+    assert select(candidates("Les Roumains votent.", ("Roumains", "PER")), ["Les Roumains votent."],
+                  [[]], demonyms=frozenset({"roumains"})).counts[0] == Counter()
+
+
+def test_an_ordinary_word_is_a_name_only_as_the_short_form_of_one() -> None:
+    def is_word(word: str) -> bool:
+        return word in {"jeunes", "borne"}
+
+    text = "Les syndicats et les Jeunes agriculteurs manifestent."
+    found = select(candidates(text, ("Jeunes", "ORG")), [text], [[]], is_word=is_word)
+    assert found.counts[0] == Counter()
+    text = "Élisabeth Borne a parlé. Selon Borne, rien ne change."
+    found = select(
+        [*candidates(text, ("Élisabeth Borne", "PER")),
+         Candidate(0, text.rindex("Borne"), text.rindex("Borne") + 5, "PER")],
+        [text], [[]], is_word=is_word)
+    assert found.counts[0] == Counter({"elisabeth-borne": 2})
+
+
+def test_a_known_state_found_as_a_place_counts_for_it() -> None:
+    text = "Les Phillipines ont protesté."
+    found = select(candidates(text, ("Phillipines", "LOC")), [text], [[]],
+                   place=lambda name: "philippines" if name == "Phillipines" else None)
+    assert found.counts[0] == Counter({"philippines": 1})

@@ -194,8 +194,7 @@ class _Reading:
         self.texts = texts
         self.day = day
         self.not_names = not_names
-        self.hints: list[str] = []  # states the document's adjectives name
-        hits = [phrases.hits(text) for text in texts]
+        hits = phrases.hits_in(texts)
         redefined = _redefined_acronyms(texts, hits)
         self.hits = [[h for h in mine if fold(text[h.start:h.end]) not in redefined]
                      for text, mine in zip(texts, hits, strict=True)] if redefined else hits
@@ -222,9 +221,11 @@ class _Reading:
             counted = {start for _, start, _ in mine}
             owned.append([(h.start, h.end) for h in self.hits[index]
                           if h.start in counted or h.entry.not_after is not None
-                          or not (h.entry.short_of or h.entry.actor or h.entry.adjective_of)])
-        focus = self._focus(found)
-        state = focus[0] if focus else "france"  # French press: France unless said
+                          or not (h.entry.short_of or h.entry.actor)])
+        state = ""
+        if any(bare):
+            focus = self._focus(found)
+            state = focus[0] if focus else "france"  # French press: France unless said
         for mine, mine_bare in zip(found, bare, strict=True):
             for hit in mine_bare:
                 if hit.entry.of_state:
@@ -251,9 +252,7 @@ class _Reading:
         bare: list[Hit] = []
         for index, hit in enumerate(hits):
             entry = hit.entry
-            if entry.adjective_of is not None:
-                self.hints.append(entry.adjective_of)
-            elif entry.short_of:
+            if entry.short_of:
                 short.append((hit, self.reader.apposed_holder(lowered, hits, index, day)))
             elif entry.not_after is not None:
                 if not entry.not_after.search(lowered, max(0, hit.start - 30), hit.start):
@@ -278,7 +277,8 @@ class _Reading:
         (once: "espagnol", Pedro Sánchez)."""
         actors = self.actors
         serving = self.phrases.holder_states(self.day)
-        counts: Counter[str] = Counter(state for state in self.hints if state in actors)
+        counts: Counter[str] = Counter(
+            state for state in self.phrases.adjective_states(self.texts) if state in actors)
         for weight, mine in zip((3, *[1] * (len(found) - 1)), found, strict=True):
             for actor_id, _, _ in mine:
                 actor = actors.get(actor_id)
@@ -303,8 +303,6 @@ class _Reading:
 
 
 _DEFINED = re.compile(r"\(\s*([A-Z][A-Z0-9&]{1,11})\s*\)")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*\.?)[^\S\n]+$")
-_WORD_AFTER = re.compile(r"[^\S\n]+([^\W\d_][\w'’-]*)")
 
 
 def _redefined_acronyms(texts: Sequence[str], hits: Sequence[list[Hit]]) -> set[str]:
@@ -334,28 +332,65 @@ def _inside_a_name(
     "Wagner Moura", "Biden" in "Jill Biden". Titles and sentence openers ("M.",
     "Président", "Selon") are not names (``not_names``), nor is a word that ends a
     sentence or starts another known name (``others``: "du Kremlin Iouri Ouchakov")."""
-    word = text[hit.start : hit.end]
+    start, end = hit.start, hit.end
+    word = text[start:end]
     if " " in word or word.isupper() or not word[:1].isupper():
         return False
-    before = _WORD_BEFORE.search(text, max(0, hit.start - 40), hit.start)
-    if (
-        before is not None
-        and _is_name_word(before.group(1), not_names)
-        and not any(other.end == before.end(1) for other in others)
-    ):
-        return True
-    after = _WORD_AFTER.match(text, hit.end)
-    return (
-        after is not None
-        and _is_name_word(after.group(1), not_names)
-        and not any(other.start == after.start(1) for other in others)
-    )
+    if start > 1 and text[start - 1] in _BLANKS:  # most words before a name are lowercase
+        space = text.rfind(" ", max(0, start - 40), start - 1)
+        if text[space + 1 if space >= 0 else max(0, start - 40)].isupper():
+            before = _word_before(text, start)
+            if (
+                before is not None
+                and _is_name_word(text[before[0] : before[1]], not_names)
+                and not any(other.end == before[1] for other in others)
+            ):
+                return True
+    if end + 1 < len(text) and text[end] in _BLANKS and text[end + 1].isupper():
+        after = _word_after(text, end)
+        return (
+            after is not None
+            and _is_name_word(text[after[0] : after[1]], not_names)
+            and not any(other.start == after[0] for other in others)
+        )
+    return False
+
+
+_BLANKS = " \t\u00a0\u202f"
+_IN_WORD = "'’-."
+
+
+def _word_before(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the word before ``start``, across spaces on the same line only."""
+    index = start - 1
+    if index < 0 or text[index] not in _BLANKS:
+        return None
+    while index >= 0 and text[index] in _BLANKS:
+        index -= 1
+    end = index + 1
+    while index >= 0 and (text[index].isalnum() or text[index] in _IN_WORD):
+        index -= 1
+    return (index + 1, end) if end > index + 1 else None
+
+
+def _word_after(text: str, end: int) -> tuple[int, int] | None:
+    """The span of the word after ``end``, across spaces on the same line only."""
+    index, last = end, len(text)
+    if index >= last or text[index] not in _BLANKS:
+        return None
+    while index < last and text[index] in _BLANKS:
+        index += 1
+    start = index
+    while index < last and (text[index].isalnum() or text[index] in "'’-"):
+        index += 1
+    return (start, index) if index > start else None
 
 
 def _is_name_word(word: str, not_names: frozenset[str]) -> bool:
     if word.endswith(".") and len(word) > 2:  # "... à Washington. Biden a dit"
         return False
-    return word[0].isupper() and not word.isupper() and word not in not_names
+    return word[0].isalpha() and word[0].isupper() and not word.isupper() and (
+        word not in not_names)
 
 
 def _one(ids: Iterable[str]) -> str | None:
@@ -368,6 +403,8 @@ def _without_parenthesised_repeats(
 ) -> list[Mention]:
     """Mentions, a name followed by its acronym in parentheses counted once: "le
     Rassemblement national (RN)", "l'OMC (Organisation mondiale du commerce)"."""
+    if "(" not in text:
+        return [Mention(*item) for item in found]
     kept: list[Mention] = []
     for actor, start, end in found:
         if kept and kept[-1].actor == actor:

@@ -38,10 +38,17 @@ def _strip_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+# Latin letters that Unicode does not decompose: folded to the letter they read as, so that
+# text and names compare ("Łukasz", "Øresund", "cœur") and French stays Latin-1.
+_NARROW = {"œ": "o", "æ": "a", "ß": "s", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "t",
+           "ı": "i", "ŀ": "l", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ſ": "s"}
+
+
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     low = _strip_char(ch).lower()
-    return low if len(low) == 1 else _strip_char(ch)
+    low = low if len(low) == 1 else _strip_char(ch)
+    return _NARROW.get(low, low)
 
 
 def fold(text: str) -> str:
@@ -72,8 +79,22 @@ def _scan_char(ch: str) -> str:
     return " " if ch in SEPARATORS else _fold_char(ch)
 
 
-# ASCII characters that :func:`scan` leaves as they are (every other one it folds).
-_KEPT = frozenset(chr(c) for c in range(128)) - set(SEPARATORS) | {" "}
+# How :func:`scan` folds Latin-1 text: one byte for one, in C.
+_LATIN = bytes(
+    ord(folded) if ord(folded := _scan_char(chr(code))) < 256 else code for code in range(256)
+)
+
+
+
+def _wide(code: int) -> str:
+    """How :func:`scan` sees a character beyond Latin-1: its fold, or, for a sign without
+    a Latin-1 form ("…", "€"), a full stop (never part of a word)."""
+    ch = _scan_char(chr(code))
+    return ch if ord(ch) < 256 or ch.isalnum() else "."
+
+
+_WIDE = {code: _wide(code) for code in range(256, 0x3000) if _wide(code) != chr(code)}
+_ALL = {**{code: chr(_LATIN[code]) for code in range(256) if _LATIN[code] != code}, **_WIDE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +118,27 @@ class Scan:
 def scan(text: str) -> Scan:
     """Fold ``text`` for the phrase matcher (see :class:`Scan`).
 
-    Each distinct character to fold is replaced once with ``str.replace``: French text has
-    a few dozen of them, and replacing them costs less than translating every character.
+    French text is Latin-1 but for a few characters (’ – « œ …): those are replaced one
+    by one, then the rest is folded as bytes, in C. Text with more of them (Cyrillic,
+    Polish) takes a slower path, one lookup a character.
     """
     folded = text.lower()
     if len(folded) != len(text):  # "İ" lowercases to two characters
         folded = fold(text)
-    for ch in set(folded) - _KEPT:
-        replacement = _scan_char(ch)
-        if replacement != ch:
-            folded = folded.replace(ch, replacement)
+    for _ in range(8):
+        try:
+            raw = folded.encode("latin-1")
+        except UnicodeEncodeError as error:
+            ch = folded[error.start]
+            folded = folded.replace(ch, _WIDE.get(ord(ch), ch))
+            if ord(folded[error.start]) > 255:  # a letter without a Latin-1 form
+                folded = folded.translate(_ALL)
+                break
+        else:
+            folded = raw.translate(_LATIN).decode("latin-1")
+            break
+    else:
+        folded = folded.translate(_ALL)
     if "  " not in folded:
         return Scan(" " + folded, (), ())
     spans = [run.span() for run in _RUNS.finditer(folded)]

@@ -11,8 +11,9 @@ A name found by the model is dropped when it is obviously not a new actor:
 - it is one capitalised word opening a sentence or a line ("Rappelez", "Doubler"), the
   place where every French word takes a capital, unless it appears elsewhere in the
   document where a capital means a name; acronyms ("SWIFT", "G7") are kept;
-- it is one ordinary French word ("Jeunes" of "les Jeunes agriculteurs"): the lexicon
-  comes with the model; such a word only counts as the short form of a longer name;
+- it is one ordinary French word ("Jeunes" of "les Jeunes agriculteurs"; the lexicon
+  comes with the model) or the name of a large city ("Kano": ``places.txt``): such a
+  name only counts as the short form of a longer one;
 - it follows a word that makes it a thing rather than an actor ("traité ABM", "gazoduc
   Yamal"), or it is on the ignore list (months, weekdays, page furniture).
 
@@ -246,11 +247,12 @@ def _filtered(
     is_word: Callable[[str], bool],
     place: Callable[[str], str | None],
     demonyms: frozenset[str],
+    places: frozenset[str],
 ) -> tuple[list[_Kept], list[tuple[int, int, int, str]]]:
     """The candidates that may be names, and the places that are known states."""
     spans = [sorted(part) for part in known]
     kept: list[_Kept] = []
-    places: list[tuple[int, int, int, str]] = []
+    states: list[tuple[int, int, int, str]] = []
     wanted = set(rules.labels) | rules.link_labels | rules.place_labels
     for candidate in candidates:
         if candidate.label not in wanted:
@@ -266,7 +268,7 @@ def _filtered(
         if candidate.label in rules.place_labels:
             state = place(name)
             if state is not None:
-                places.append((candidate.part, candidate.start, candidate.end, state))
+                states.append((candidate.part, candidate.start, candidate.end, state))
             if candidate.label not in rules.link_labels:
                 continue
         previous = _PREVIOUS_WORD.search(text, max(0, candidate.start - 40), candidate.start)
@@ -276,10 +278,10 @@ def _filtered(
         if key in ignored or key in demonyms:
             continue
         single = " " not in key and not name.isupper()
+        common = (single and is_word(name.lower())) or key in places
         kept.append(_Kept(key, name, candidate.part, candidate.label, candidate.start,
-                          candidate.end, candidate.initial and not removed,
-                          single and is_word(name.lower())))
-    return kept, places
+                          candidate.end, candidate.initial and not removed, common))
+    return kept, states
 
 
 def _short_forms(
@@ -321,17 +323,20 @@ def select(
     is_word: Callable[[str], bool] = lambda word: False,
     place: Callable[[str], str | None] = lambda name: None,
     demonyms: frozenset[str] = frozenset(),
+    places: frozenset[str] = frozenset(),
 ) -> Found:
     """Filter the model's candidates and turn the rest into actors and counts per text.
 
     ``known[i]`` are the spans of ``texts[i]`` the gazetteer decided on; ``ignore`` holds
     names that are not actors here (commenters, the outlet); ``is_word`` tells an
     ordinary French word (lowercase); ``place`` the state a place name is, if any;
-    ``demonyms`` are folded adjectives of states ("roumain"), never names.
+    ``demonyms`` are folded adjectives of states ("roumain"), never names; ``places``
+    folded names of cities ("kano"), names of actors only as a short form of a longer one.
     """
     rules = rules or default_rules()
     ignored = {key_of(name) for name in ignore if name} | rules.ignore
-    kept, places = _filtered(candidates, texts, known, ignored, rules, is_word, place, demonyms)
+    kept, states = _filtered(candidates, texts, known, ignored, rules, is_word, place, demonyms,
+                             places)
     shorts = _short_forms(kept, rules, texts)
     # A lone capitalised word that opens a sentence is a name only if the document also
     # writes it with a capital where a capital means something, or it is the short form
@@ -360,7 +365,7 @@ def select(
         fulls = shorts.get(key, set()) - {key}
         if len(fulls) == 1:
             entry.target = next(iter(fulls))
-    return _actors(names, texts, places, rules)
+    return _actors(names, texts, states, rules)
 
 
 def _actors(

@@ -20,9 +20,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from agents.extraction.names import Candidate, Found, NerRules, default_rules, select
+from agents.extraction.names import Candidate, Found, NerRules, default_rules, key_of, select
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -30,6 +32,7 @@ __all__ = [
     "NerUnavailable",
     "candidate_windows",
     "check_installed",
+    "city_names",
     "default_recognizer",
 ]
 
@@ -117,7 +120,9 @@ def _load_model(name: str) -> Any:
             " or set NEWSWIRE_NER=0 (newswire run --fast) for the gazetteer alone"
         ) from exc
     try:
-        nlp = spacy.load(name, exclude=["parser", "senter", "attribute_ruler"])
+        nlp = spacy.load(
+            name, exclude=["parser", "senter", "attribute_ruler", "morphologizer", "lemmatizer"]
+        )
     except OSError as exc:
         raise NerUnavailable(
             f"the spaCy model {name!r} is not installed (pip install"
@@ -131,12 +136,16 @@ def _load_model(name: str) -> Any:
 
 @lru_cache(maxsize=2)
 def _lexicon(name: str) -> tuple[frozenset[str], Any]:
-    """The model's French word forms and lemmas (its lemmatizer's table), and the function
-    words of its language: ordinary words, not names."""
+    """The model's French word forms and lemmas (its lemmatizer's table, read from the
+    model's folder: the lemmatizer itself is not loaded), and the function words of its
+    language: ordinary words, not names."""
+    from spacy.lookups import Lookups
+
     nlp = _load_model(name)
     table = None
-    if "lemmatizer" in nlp.component_names:
-        lookups = nlp.get_pipe("lemmatizer").lookups
+    folder = Path(str(nlp.path)) / "lemmatizer" / "lookups" if nlp.path else None
+    if folder is not None and folder.is_dir():
+        lookups = Lookups().from_disk(folder)
         if lookups.has_table("lemma_lookup"):
             table = lookups.get_table("lemma_lookup")
     lemmas = frozenset(
@@ -167,6 +176,7 @@ class EntityRecognizer:
         """Load the model now (it otherwise loads on first use); NerUnavailable if missing."""
         _load_model(self.model)
         _lexicon(self.model)
+        city_names()
 
     def is_word(self, word: str) -> bool:
         """Whether ``word`` (lowercase) is an ordinary French word."""
@@ -200,7 +210,15 @@ class EntityRecognizer:
                                                 _initial(text, start)))
         return select(candidates, texts, known, ignore, self.rules,
                       is_word=self.is_word, place=self.place or (lambda name: None),
-                      demonyms=self.demonyms)
+                      demonyms=self.demonyms, places=city_names())
+
+
+@lru_cache(maxsize=1)
+def city_names() -> frozenset[str]:
+    """The folded names of the world's large cities (``places.txt``)."""
+    package = __name__.rpartition(".")[0]
+    text = resources.files(package).joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(key_of(line) for line in text.splitlines() if not line.startswith("#"))
 
 
 @lru_cache(maxsize=2)

@@ -10,10 +10,11 @@ for (an :class:`Entry`). Deciding what a hit counts for in its document is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from agents.extraction.data import Actor, BareName, BareRole, Metonym, Role, RoleTable
@@ -21,6 +22,9 @@ from agents.extraction.folding import APOSTROPHES, DASHES, fold, key, scan, shap
 from agents.extraction.matcher import PhraseMatcher
 
 __all__ = ["NON_MENTION", "Entry", "Hit", "PhraseTable", "alternation"]
+
+# Between the texts of a document read in one pass: no phrase spans it.
+_BETWEEN = "\n\x00\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,6 @@ class Entry:
     holders: frozenset[str] = frozenset()
     office: str | None = None  # a bare role: the office, of the document's state
     of_state: tuple[tuple[str, str], ...] = ()  # a bare name: state -> the actor it is
-    adjective_of: str | None = None  # a state's adjective: never a mention, a hint only
     not_after: re.Pattern[str] | None = None  # a metonym: the words that make it a place
 
 
@@ -156,8 +159,12 @@ class PhraseTable:
         self._add_bare_roles(self._roles.bare_roles)
         self._add_bare_names(self._roles.bare_names)
         self._add_metonyms(self._roles.metonyms)
-        for form, state in (demonyms or {}).items():  # last: anything else wins
-            self._add(form, Entry(adjective_of=state), f"adjective of {state!r}", weak=True)
+        # The states' adjectives, read only for a document that needs to know which state
+        # it is about (a bare role or name): a matcher of their own.
+        self._adjectives = PhraseMatcher(
+            (form, state) for form, state in (demonyms or {}).items()
+            if form not in self._entries
+        )
         self._matcher = PhraseMatcher(self._entries.items())
 
 
@@ -284,6 +291,23 @@ class PhraseTable:
                 chosen.append((start, end, actors))
         return [actor for _, _, actors in sorted(chosen) for actor in actors]
 
+    def hits_in(self, texts: Sequence[str]) -> list[list[Hit]]:
+        """:meth:`hits` of each of ``texts``, read in one pass (a document's article and
+        comments: one scan instead of one per comment)."""
+        if len(texts) == 1:
+            return [self.hits(texts[0])]
+        joined = _BETWEEN.join(texts)
+        starts = list(accumulate((len(text) + len(_BETWEEN) for text in texts[:-1]),
+                                 initial=0))
+        found: list[list[Hit]] = [[] for _ in texts]
+        part = 0
+        for hit in self.hits(joined):
+            while part + 1 < len(starts) and hit.start >= starts[part + 1]:
+                part += 1
+            offset = starts[part]
+            found[part].append(Hit(hit.start - offset, hit.end - offset, hit.entry))
+        return found
+
     def hits(self, text: str) -> list[Hit]:
         """The known phrases in ``text``, leftmost-longest, without overlaps."""
         hits = []
@@ -305,6 +329,11 @@ class PhraseTable:
                     continue
             hits.append(Hit(start, end, entry))
         return hits
+
+    def adjective_states(self, texts: Sequence[str]) -> list[str]:
+        """The states the adjectives of ``texts`` stand for ("espagnol": spain), once an
+        adjective."""
+        return [state for text in texts for _, _, state in self._adjectives.find(scan(text))]
 
     def entry(self, name: str) -> Entry | None:
         """What a phrase stands for, if it is one of the table's."""
