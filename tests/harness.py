@@ -341,7 +341,7 @@ def truth_with_buckets(
     mentions: Counter[str] = Counter()
     buckets: dict[str, Counter[datetime]] = {}
     for key, value in table.items():
-        for actor, record in (value["members"] if "members" in value else {key: value}).items():
+        for actor, record in value.get("members", {key: value}).items():
             mentions[actor] = record["article_mentions"] + record["comment_mentions"]
             buckets[actor] = Counter({parse_time(start): counts[0]
                                       for start, counts in record["buckets"].items()})
