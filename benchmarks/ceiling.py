@@ -1,6 +1,6 @@
 """The in-process ceiling: the worker's parse + extract + count code on plain dicts.
 
-The same functions the agents call (:func:`agents.enrich.enrich` and the
+The same functions the agents call (:func:`agents.documents.enrich.enrich` and the
 :mod:`agents.counting` rules, in batches as ``count-actors`` and ``count-commenters``
 apply them), with dicts in place of Faust tables and no Kafka: no serialisation, no
 sends, no changelogs, no commits. What this code can do on this machine, single-threaded.
@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from agents.counting import count_commenters, count_mentions
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.gc_tuning import tune_gc
 from streams.models import CommenterEvent, FileEvent, MentionEvent, Source

@@ -1,7 +1,7 @@
 """The peer: newswire's job written with Quix Streams, for the benchmark's comparison.
 
 Same input (a ``files`` topic of newswire FileEvents), same parse and extraction code
-(:func:`agents.enrich.enrich` with the gazetteer), same outputs in spirit:
+(:func:`agents.documents.enrich.enrich` with the gazetteer), same outputs in spirit:
 
 - the enriched article to ``<prefix>articles`` and each comment to ``<prefix>comments``;
 - per-actor 1-hour tumbling windows on event time (7 days of grace, newswire's
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.models import FileEvent
 

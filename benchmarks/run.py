@@ -37,7 +37,7 @@ from streams.child import ChildProcess
 from streams.ingest import read_document
 from streams.local_kafka import LocalKafka
 from streams.models import FileEvent, RejectedEvent
-from streams.producer import Sender
+from streams.sender import Sender
 from streams.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -133,7 +133,7 @@ def _french_capitals() -> dict[tuple[str, str], str]:
     territories: dict[str, str] = get_global("zone_territories")
     found = {}
     for zone, territory in territories.items():
-        if not zone.partition("/")[0] in _CONTINENTS:
+        if zone.partition("/")[0] not in _CONTINENTS:
             continue
         english = zone.rsplit("/", 1)[-1].replace("_", " ")
         french = get_timezone_location(zone, locale="fr", return_city=True)

@@ -29,7 +29,7 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=settings.broker_url,
         broker_credentials=settings.broker_credentials(),
-        autodiscover=["agents", "streams.views", "streams.watchdog"],
+        autodiscover=["agents", "streams.web", "streams.faust_fixes.watchdog"],
         origin="streams",
         datadir=str(settings.data_dir / "worker"),
         store=settings.store,
@@ -55,7 +55,7 @@ def create_app(settings: Settings) -> faust.App:
         # destination partition, which fails when an agent re-keys events to a
         # partition another worker owns ("No transaction producer found").
         processing_guarantee="at_least_once",
-        Worker="streams.worker:Worker",
+        Worker="streams.faust_fixes.worker:Worker",
         # One copy of each table partition per worker: a local listing then holds
         # only the keys this worker owns, and the web view merges workers' listings.
         table_standby_replicas=0,

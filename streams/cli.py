@@ -166,7 +166,7 @@ async def _watch(
     settings: Settings, progress: bool, worker: subprocess.Popen[bytes] | None = None
 ) -> None:
     """Run the watcher until SIGINT/SIGTERM (or, under ``run``, until the worker exits)."""
-    from streams.producer import BrokerUnavailable, Sender
+    from streams.sender import BrokerUnavailable, Sender
     from streams.watcher import Watcher
 
     stop = asyncio.Event()
@@ -246,7 +246,7 @@ def worker(broker: str | None, web_port: int | None, loglevel: str, fast: bool) 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _setup_logging(loglevel)
     _check_ner(settings)  # with NEWSWIRE_NER: a missing model stops us here, clearly
-    from streams.producer import BrokerUnavailable, ensure_topics, wait_for_broker
+    from streams.sender import BrokerUnavailable, ensure_topics, wait_for_broker
 
     async def prepare() -> None:
         await wait_for_broker(settings)  # one line per attempt, not aiokafka's tracebacks
@@ -287,7 +287,7 @@ async def _send(settings: Settings, files: list[Path]) -> None:
 
     from streams.ingest import read_document
     from streams.models import FileEvent
-    from streams.producer import BrokerUnavailable, Sender
+    from streams.sender import BrokerUnavailable, Sender
 
     sender = Sender(settings)
     try:
@@ -393,7 +393,7 @@ async def _tail(
 ) -> None:
     from aiokafka import AIOKafkaConsumer
 
-    from streams.producer import BrokerUnavailable, client_options, wait_for_broker
+    from streams.sender import BrokerUnavailable, client_options, wait_for_broker
 
     try:
         await wait_for_broker(settings, wait=10.0)
@@ -447,7 +447,7 @@ def parse(files: Sequence[Path], ner: bool | None) -> None:
 
 
 def _parse_lines(settings: Settings, files: Sequence[Path], ner: Any = None) -> Iterator[bytes]:
-    from agents.enrich import enrich
+    from agents.documents.enrich import enrich
     from agents.extraction.actors import default_gazetteer
     from streams.codecs import dumps
     from streams.models import FileEvent

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from agents.parsing.decode import Refused, decode_bytes
+from streams.decode import Refused, decode_bytes
 from streams.models import FileEvent, RejectedEvent, utcnow
 
 # Editor swap files, partial downloads, lock files: never documents, never rejected.

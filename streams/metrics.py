@@ -12,7 +12,7 @@ Where each figure comes from:
 - processing latency: from a file's arrival (``received_at``) to its article event
   (``processed_at``);
 - input holes: records the consumer skipped, which the agents had read again
-  (:mod:`streams.continuity`);
+  (:mod:`streams.faust_fixes.continuity`);
 - consumer lag per topic and partition, and table sizes: read from Faust when scraped.
 
 Counters count what this worker did since it started; with several workers, sum them.
@@ -74,7 +74,7 @@ events_out = Counter(
 input_holes = Counter(
     "newswire_input_holes",
     "Holes found in an input partition (records that never reached their agent, then"
-    " read again: streams.continuity), by topic",
+    " read again: streams.faust_fixes.continuity), by topic",
     ["topic"],
     registry=registry,
 )

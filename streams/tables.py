@@ -3,12 +3,13 @@ articles, input positions.
 
 Values are plain JSON (dicts; offsets in the positions table) in the app's default
 "orjson" codec, keys strings. A key is written while an event of its partition is the
-current one (see streams.batches), so its changelog record and its store land on that
+current one (see streams.faust_fixes.table_writes), so its changelog record and its store land
+on that
 partition: actor and commenter keys on the partition of the re-keying topic they arrive
 on, document ids on their ``newswire.files`` partition. The latest-articles table has
 one key per files partition (its number), written from that partition's events: a
 short, bounded list. The positions table has one key per (agent, input partition),
-written on that partition (see streams.continuity).
+written on that partition (see streams.faust_fixes.continuity).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from rich.progress import Progress
 
 from streams.ingest import is_candidate, read_document
 from streams.models import FileEvent, RejectedEvent
-from streams.producer import Sender
+from streams.sender import Sender
 from streams.settings import Settings
 
 log = logging.getLogger("newswire.watcher")

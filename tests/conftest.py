@@ -83,8 +83,9 @@ def kafka_pipeline(
 @pytest.fixture
 def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     """The topics the agents write to, replaced by recorders."""
-    from agents import counts, documents
-    from streams import continuity
+    from agents.counting import agent as counts
+    from agents.documents import agent as documents
+    from streams.faust_fixes import continuity
 
     recorders = {}
     for module, names in (
@@ -105,7 +106,8 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     for module in (counts, documents, continuity):
         monkeypatch.setattr(module, "write", write)
 
-    class Direct:  # streams.output, sending to the recorder that stands for the topic
+    # streams.faust_fixes.direct_send, sending to the recorder that stands for the topic
+    class Direct:
         @staticmethod
         async def send_serialized(
             topic: Any, key: str | None, value: bytes, partition: int | None = None
@@ -123,8 +125,8 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
 def faust_app() -> Iterator[Any]:
     """The app, finalized for ``agent.test_context()``, with empty tables and no
     input hole open."""
-    from streams import continuity
     from streams.app import app
+    from streams.faust_fixes import continuity
 
     app.finalize()
     app.flow_control.resume()

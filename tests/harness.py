@@ -22,7 +22,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from agents.counting import count_mentions, parse_time
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from agents.extraction.ner import default_recognizer
 from streams.broker import free_port

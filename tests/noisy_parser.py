@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from streams import parse_pool
+from agents.documents import parse_pool
 
 _prepare = parse_pool.prepare
 

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from streams import parse_pool
+from agents.documents import parse_pool
 
 _prepare = parse_pool.prepare
 

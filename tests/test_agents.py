@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from agents import counts, documents
+from agents.counting import agent as counts
+from agents.documents import agent as documents
 from streams import metrics
 from streams.ingest import doc_id_of
 from streams.models import (
@@ -154,7 +155,7 @@ async def test_count_actors_updates_tables_and_emits_counts(
     assert [key for key, _ in written] == ["nato"] * 3
     assert set(changelog.partitions) == {0}
     assert written[-1][1] == actors["nato"]
-    # The last offset applied, recorded with the counts (streams.continuity).
+    # The last offset applied, recorded with the counts (streams.faust_fixes.continuity).
     assert positions["count-actors/0"] == 3
     assert actors["nato"]["buckets"] == {"2021-12-10T11:00:00Z": [9, 3, 3]}
     values = [value for _, value in emitted]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from streams.ingest import doc_id_of
 from streams.models import CommenterEvent, CommentEvent, FileEvent

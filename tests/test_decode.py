@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from agents.parsing.decode import Decoded, Refused, decode_bytes
+from streams.decode import Decoded, Refused, decode_bytes
 
 FRENCH = "L'OTAN et la Fédération de Russie : « négociations » à Genève, côté Kremlin."
 LATIN1 = "L'OTAN et la Fédération de Russie : négociations à Genève, côté Kremlin."

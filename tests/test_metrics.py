@@ -8,8 +8,9 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from agents import documents, rejections
-from agents.recent import ACTORS_PER_ARTICLE, article_summary, push_latest
+from agents.documents import agent as documents
+from agents.documents import rejections
+from agents.documents.latest import ACTORS_PER_ARTICLE, article_summary, push_latest
 from streams import metrics
 from streams.ingest import doc_id_of
 from streams.models import ArticleActor, ArticleEvent, FileEvent, RejectedEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
 from agents.extraction.names import Candidate, select, slug
 from agents.extraction.ner import EntityRecognizer

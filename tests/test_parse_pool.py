@@ -1,4 +1,4 @@
-"""Parsing processes (streams.parse_pool): real child processes, no broker."""
+"""Parsing processes (agents.documents.parse_pool): real child processes, no broker."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from pathlib import Path
 import orjson
 import pytest
 
+from agents.documents.parse_pool import DocumentParser, ParseOptions
+from agents.documents.prepared import Failed, Prepared, join_records, prepare
 from agents.extraction.actors import default_gazetteer
-from agents.prepared import Failed, Prepared, join_records, prepare
 from streams.codecs import dumps
 from streams.ingest import doc_id_of
 from streams.models import ArticleEvent, FileEvent, MentionBatch, MentionEvent, Source
-from streams.parse_pool import DocumentParser, ParseOptions
 from streams.settings import Settings
 from tests.generated import THREAD
 
@@ -213,7 +213,7 @@ async def test_ctrl_c_is_for_the_worker_not_its_parsing_processes() -> None:
 def test_parsing_processes_exit_when_the_worker_is_killed() -> None:
     script = (
         "import asyncio\n"
-        "from streams.parse_pool import DocumentParser, ParseOptions\n"
+        "from agents.documents.parse_pool import DocumentParser, ParseOptions\n"
         "from streams.settings import Settings\n"
         "async def main():\n"
         "    parser = DocumentParser(ParseOptions.of(Settings()), 2)\n"

@@ -23,8 +23,8 @@ from agents.parsing.article import (
     rules_from_text,
 )
 from agents.parsing.comments import parse_comments, split_comment_section
-from agents.parsing.document import parse_document
 from agents.parsing.models import Comment, Document
+from agents.parsing.page import parse_document
 from agents.parsing.text import (
     find_date,
     match_key,

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.extraction.actors import default_gazetteer
-from agents.parsing.decode import Decoded, Refused, decode_bytes
-from agents.parsing.document import parse_document
 from agents.parsing.models import Document
+from agents.parsing.page import parse_document
+from streams.decode import Decoded, Refused, decode_bytes
 from streams.ingest import doc_id_of
 from streams.models import ArticleEvent, FileEvent
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.watchdog import StallWatch
+from streams.faust_fixes.watchdog import StallWatch
 
 
 def test_a_lagging_partition_that_does_not_move_is_stalled_after_the_delay() -> None:

@@ -1,6 +1,6 @@
 """Run an annotated set through the worker's own path and score what it yields.
 
-Each document goes through ``streams.ingest.read_document`` then ``agents.enrich.enrich``;
+Each document goes through ``streams.ingest.read_document`` then ``agents.documents.enrich.enrich``;
 only the events that path yields are compared with the annotations. Nothing here touches
 Kafka or Faust.
 
@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
 from agents.evaluation.annotations import ActorName, EvalDocument, EvalSet, load_set
 from agents.evaluation.scores import Mismatch, NerNames, Report, Score, count_score, tally
 from agents.extraction.actors import Gazetteer, default_gazetteer, fold

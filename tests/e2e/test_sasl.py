@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from streams.local_kafka import LocalKafka, check_prerequisites
-from streams.producer import client_options
+from streams.sender import client_options
 from streams.settings import Settings
 from tests.harness import Pipeline, Proc, copy_into, deploy, truth, wait_for
 

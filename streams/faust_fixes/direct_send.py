@@ -7,7 +7,7 @@ agent sends those events here instead, serialised with the events' codec, handed
 to the same aiokafka producer (same partitioner, linger, acks=all), counted in the
 metrics as Faust's sends are. Delivery is covered as before: the producer flush Faust
 runs before each offset commit waits for these records too. Table changelog records
-take the same path (streams.batches.write).
+take the same path (streams.faust_fixes.table_writes.write).
 """
 
 from __future__ import annotations

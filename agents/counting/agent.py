@@ -7,8 +7,8 @@ from typing import Any
 
 from agents import counting
 from streams.app import app
-from streams.batches import by_partition, set_current_event, write
-from streams.continuity import InputGuard
+from streams.faust_fixes.continuity import InputGuard
+from streams.faust_fixes.table_writes import by_partition, set_current_event, write
 from streams.models import CommenterBatch, MentionBatch
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -21,7 +21,7 @@ async def count_actors(stream: Any) -> None:
 
     An actor's events all arrive on its partition, so each partition's share of a batch
     is applied with an event of that partition as the current event. Only records that
-    continue their partition are applied (streams.continuity).
+    continue their partition are applied (streams.faust_fixes.continuity).
     """
     settings = get_settings()
     retention = timedelta(hours=settings.retention_hours)

@@ -1,7 +1,7 @@
 """Documents parsed in child processes of the worker (``NEWSWIRE_PARSE_PROCESSES``).
 
-A child (``python -m streams.parse_pool``) reads chunks of documents on its stdin and
-writes each document's serialised events (:mod:`agents.prepared`) on its stdout, as
+A child (``python -m agents.documents.parse_pool``) reads chunks of documents on its stdin and
+writes each document's serialised events (:mod:`agents.documents.prepared`) on its stdout, as
 length-prefixed pickles the worker's event loop reads and writes. Children run in
 their own session (no Ctrl-C from the terminal), end when their stdin closes (the
 worker exited, killed or not) and are replaced when they die or take longer than the
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any, TypeVar
 
+from agents.documents.prepared import Failed, Prepared, prepare
 from agents.extraction.actors import default_gazetteer
-from agents.prepared import Failed, Prepared, prepare
 from streams.gc_tuning import tune_gc
 from streams.models import FileEvent, Source
 from streams.settings import Settings

@@ -15,8 +15,8 @@ from agents.counting import bucket_start
 from agents.counting.groups import group_key
 from agents.extraction.actors import Actor, Gazetteer
 from agents.extraction.document import find_actors
-from agents.parsing.document import parse_document
 from agents.parsing.models import Comment, Document
+from agents.parsing.page import parse_document
 from streams.models import (
     ActorMention,
     ArticleActor,

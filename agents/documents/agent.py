@@ -7,14 +7,15 @@ import contextlib
 from collections import defaultdict
 from typing import Any
 
-from agents.prepared import Failed, Prepared, join_records
-from agents.recent import push_latest
-from streams import metrics, output
+from agents.documents.latest import push_latest
+from agents.documents.parse_pool import DocumentParser, ParseOptions
+from agents.documents.prepared import Failed, Prepared, join_records
+from streams import metrics
 from streams.app import app
-from streams.batches import by_partition, set_current_event, write
-from streams.continuity import InputGuard
+from streams.faust_fixes import direct_send as output
+from streams.faust_fixes.continuity import InputGuard
+from streams.faust_fixes.table_writes import by_partition, set_current_event, write
 from streams.models import FileEvent, Malformed, RejectedEvent, Source, utcnow
-from streams.parse_pool import DocumentParser, ParseOptions
 from streams.settings import get_settings
 from streams.tables import documents, latest_articles
 from streams.topics import (
@@ -65,11 +66,11 @@ async def parse_documents(stream: Any) -> None:
     """Parse each new document once; a doc_id already counted is reported, not recounted.
 
     Events come in batches (``NEWSWIRE_BATCH_SIZE`` / ``NEWSWIRE_BATCH_SECONDS``):
-    documents are parsed in child processes (streams.parse_pool), articles and comments
+    documents are parsed in child processes (agents.documents.parse_pool), articles and comments
     sent per document, the batch's mentions and commenter activity as one record per
     destination partition. Faust acknowledges a batch's files events only once this loop
     asks for the next batch, after every send. Only records that continue their
-    partition are processed (streams.continuity).
+    partition are processed (streams.faust_fixes.continuity).
     """
     settings = get_settings()
     guard = InputGuard("parse-documents", files_topic)

@@ -1,5 +1,5 @@
 """A document's events, serialised and ready to send: what the documents agent needs of
-:func:`agents.enrich.enrich`, in a form that crosses a process boundary cheaply (bytes
+:func:`agents.documents.enrich.enrich`, in a form that crosses a process boundary cheaply (bytes
 and a few plain values, no models to pickle).
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from agents.enrich import enrich
+from agents.documents.enrich import enrich
+from agents.documents.latest import article_summary
 from agents.extraction.actors import Gazetteer
-from agents.recent import article_summary
 from streams.models import FileEvent, Source, dumps
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class Prepared:
     comments: tuple[bytes, ...]
     mentions: tuple[tuple[str, bytes], ...]  # (table key, MentionEvent)
     commenters: tuple[tuple[str, bytes], ...]  # (commenter key, CommenterEvent)
-    summary: dict[str, Any]  # the latest-articles entry (agents.recent)
+    summary: dict[str, Any]  # the latest-articles entry (agents.documents.latest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ stream's own ``current_event`` attribute belongs to the task that fills the batc
 
 Tables are written with :func:`write`: the value goes to the store and its changelog
 record is handed to the Kafka producer in the agent, like any output
-(:mod:`streams.output`), before the batch's events are acknowledged, so the flush that
+(:mod:`streams.faust_fixes.direct_send`), before the batch's events are acknowledged, so the
+flush that
 precedes every offset commit covers it. A plain ``table[key] = value`` queues the
 record in Faust's producer buffer instead, and Faust's flush before a commit gives up
 as soon as 0.1 s pass without a record leaving that buffer
@@ -29,7 +30,7 @@ from typing import Any
 
 from faust import streams
 
-from streams import output
+from streams.faust_fixes import direct_send as output
 
 
 def set_current_event(event: Any) -> None:

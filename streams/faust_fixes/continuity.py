@@ -2,7 +2,7 @@
 
 Faust 0.15's consumer can lose a record without a trace. Around a rebalance it drops
 records its Kafka client has already fetched and counts on a later seek (see
-:mod:`streams.watchdog`); and its commit logic takes the committed offset for the last
+:mod:`streams.faust_fixes.watchdog`); and its commit logic takes the committed offset for the last
 record processed, so one missing record right after an assignment neither shows as a
 gap nor holds the commit back. Found by the worker-SIGKILL tests on Apache Kafka: a
 restarted worker counted the ``mentions`` records before and after one it never
@@ -11,7 +11,8 @@ received, and the counts stayed short.
 So each stateful agent keeps, in the ``positions`` table, the offset of the last record
 it applied from each input partition, written in the batch that applied it, with the
 state it changed (both changelog records go out before the batch's offsets can be
-committed, see :mod:`streams.batches`). The state then says where it stops, whatever
+committed, see :mod:`streams.faust_fixes.table_writes`). The state then says where it stops,
+whatever
 the consumer did or committed. A record past the next offset that mark calls for opens
 a hole: that record is held back (neither applied nor acknowledged, so the agent's own
 acknowledgements do not carry the commit past the hole) and the partition is sought
@@ -35,11 +36,11 @@ from faust.exceptions import ConsumerNotStarted
 
 from streams import metrics
 from streams.app import app
-from streams.batches import set_current_event, write
-from streams.rewind import seek
+from streams.faust_fixes.rewind import seek
+from streams.faust_fixes.table_writes import set_current_event, write
+from streams.faust_fixes.watchdog import StallWatch
 from streams.settings import get_settings
 from streams.tables import positions
-from streams.watchdog import StallWatch
 
 log = logging.getLogger("newswire.continuity")
 _RETRY_SECONDS = 0.5
@@ -186,7 +187,7 @@ class InputGuard:
     async def record_applied(self, group: list[Any]) -> None:
         """Record the last offset of ``group`` (admitted events of one partition) as
         applied, with the state changes of the batch (the current event must be one of
-        that partition: see streams.batches)."""
+        that partition: see streams.faust_fixes.table_writes)."""
         if not group:
             return
         partition = group[0].message.partition

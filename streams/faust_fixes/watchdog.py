@@ -33,7 +33,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from streams.app import app
-from streams.rewind import seek
+from streams.faust_fixes.rewind import seek
 from streams.settings import get_settings
 
 log = logging.getLogger("newswire.watchdog")

@@ -1,5 +1,6 @@
-"""Seeking input partitions back, for the remedies of streams.watchdog and
-streams.continuity (Faust 0.15 has no public call that also resets its own bookkeeping)."""
+"""Seeking input partitions back, for the remedies of streams.faust_fixes.watchdog and
+streams.faust_fixes.continuity (Faust 0.15 has no public call that also resets its own
+bookkeeping)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,200 @@
+"""The counting tables on the web: ``/actors``, ``/actors/{id}`` and ``/commenters``."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from faust.web import Request, Response, View
+
+from agents.counting.groups import group_key
+from agents.counting.records import format_time, parse_time, window_counts, window_of
+from streams.app import app
+from streams.settings import get_settings
+from streams.tables import actors, commenters
+from streams.web import gather, json_response, local_items, owner_of, this_worker
+
+log = logging.getLogger("newswire.views")
+_settings = get_settings()
+_ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+def _actor_row(actor: str, record: dict[str, Any]) -> dict[str, Any]:
+    """What every actor listing shows of an actor record."""
+    return {
+        "id": actor,
+        "name": record["name"],
+        "type": record["type"],
+        "mentions": record["article_mentions"] + record["comment_mentions"],
+        "article_mentions": record["article_mentions"],
+        "comment_mentions": record["comment_mentions"],
+        "articles": record["articles"],
+        "comments": record["comments"],
+    }
+
+
+def _records(items: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Actor records of table values: a value is one actor's record, or a surname group
+    of several (agents.counting.groups)."""
+    for key, value in items:
+        if "members" in value:
+            yield from value["members"].items()
+        else:
+            yield key, value
+
+
+def _local_actors() -> list[dict[str, Any]]:
+    # With each row, the actor's newest buckets: enough for any rolling window that ends
+    # later (the merged listing picks one window end for all actors).
+    keep = _settings.rolling_hours * 3600 // _settings.bucket_seconds
+    return [
+        {**_actor_row(actor, record),
+         "recent": dict(sorted(record["buckets"].items())[-keep:])}
+        for actor, record in _records(local_items(actors))
+    ]
+
+
+def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
+    """Add ``last_24h``: mentions in the rolling window ending at the stream's newest bucket."""
+    starts = [start for row in rows for start in row["recent"]]
+    if not starts:
+        for row in rows:
+            row.pop("recent")
+            row["last_24h"] = 0
+        return rows, None
+    begin, end = window_of(
+        parse_time(max(starts)), _settings.bucket_seconds, _settings.rolling_hours
+    )
+    for row in rows:
+        row["last_24h"] = window_counts(row.pop("recent"), begin, end)["mentions"]
+    return rows, format_time(end)
+
+
+@app.page("/actors")
+class ActorsView(View):
+    """GET /actors: every actor, most mentioned first."""
+
+    async def get(self, request: Request) -> Response:
+        rows, errors = await gather(request, actors, "/actors", _local_actors)
+        if request.query.get("scope") == "local":
+            return json_response(self, {"items": rows})
+        rows, window_end = _with_last_24h(rows)
+        rows.sort(key=lambda row: (-row["mentions"], row["id"]))
+        limit = request.query.get("limit")
+        if limit and limit.isdigit():
+            rows = rows[: int(limit)]
+        if errors:
+            log.warning("actors listing incomplete: %s", errors)
+        return json_response(
+            self,
+            rows if request.query.get("envelope") != "1" else {
+                "items": rows, "window_end": window_end, "incomplete": errors,
+            },
+        )
+
+
+def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
+    """One actor's totals and bucket history from this worker's table value ``key``."""
+    value = actors.get(key)
+    record = value if value is None or "members" not in value else (
+        value["members"].get(actor_id))
+    if record is None:
+        merged = value.get("merged", {}).get(actor_id) if value else None
+        detail = f"no counts for {actor_id}" + (f": merged into {merged}" if merged else "")
+        return 404, {"error": "unknown_actor", "detail": detail, "merged_into": merged}
+    buckets = record["buckets"]
+    step = timedelta(seconds=_settings.bucket_seconds)
+    history = []
+    for start in sorted(buckets):
+        mentions, articles, comments = buckets[start]
+        begin, end = window_of(parse_time(start), _settings.bucket_seconds,
+                               _settings.rolling_hours)
+        history.append(
+            {
+                "start": start,
+                "end": format_time(parse_time(start) + step),
+                "mentions": mentions,
+                "articles": articles,
+                "comments": comments,
+                "rolling_24h": window_counts(buckets, begin, end)["mentions"],
+            }
+        )
+    return 200, {
+        **_actor_row(actor_id, record),
+        "last_24h": history[-1]["rolling_24h"] if history else 0,
+        "bucket_seconds": _settings.bucket_seconds,
+        "rolling_hours": _settings.rolling_hours,
+        "retention_hours": _settings.retention_hours,
+        "history": history,
+    }
+
+
+@app.page("/actors/{id}")
+class ActorView(View):
+    """GET /actors/{id}: one actor with its bucket history, from the worker that owns it."""
+
+    async def get(self, request: Request, id: str) -> Response:
+        if not _ACTOR_ID.match(id):
+            return json_response(
+                self,
+                {"error": "bad_actor_id", "detail": "an actor id is a lowercase slug"},
+                status=400,
+            )
+        if request.query.get("scope") == "local":
+            key = request.query.get("key") or id
+            status, body = _actor_detail(id, key)
+            return json_response(self, body, status)
+        # The actor's own key, then its surname group (a person NER found).
+        for key in (id, group_key(id)):
+            response = await self._fromowner_of(id, key)
+            if response.status != 404:
+                return response
+        return response
+
+    async def _fromowner_of(self, actor_id: str, key: str) -> Response:
+        """The answer of the worker that owns ``key``'s partition (table routing)."""
+        owner = owner_of(actors, key)
+        if owner == this_worker():
+            status, body = _actor_detail(actor_id, key)
+            return json_response(self, body, status)
+        try:
+            async with app.http_client.get(
+                f"{owner}/actors/{actor_id}", params={"scope": "local", "key": key}
+            ) as response:
+                payload = await response.read()
+                return self.bytes(
+                    payload, content_type="application/json", status=response.status
+                )
+        except (OSError, TimeoutError) as exc:
+            return json_response(
+                self,
+                {"error": "owner_unreachable", "detail": f"{owner} owns {key}: {exc!r}"},
+                status=503,
+            )
+
+
+def _local_commenters() -> list[dict[str, Any]]:
+    return [
+        {field: value for field, value in record.items() if field != "applied"}
+        for _, record in local_items(commenters)
+    ]
+
+
+@app.page("/commenters")
+class CommentersView(View):
+    """GET /commenters: commenters with their activity, most active first."""
+
+    async def get(self, request: Request) -> Response:
+        rows, _ = await gather(request, commenters, "/commenters", _local_commenters)
+        if request.query.get("scope") == "local":
+            return json_response(self, {"items": rows})
+        rows.sort(key=lambda r: (-r["comments"], -r["replies_received"], r["commenter"]))
+        limit = request.query.get("limit")
+        if limit and limit.isdigit():
+            rows = rows[: int(limit)]
+        return json_response(self, rows)
+
+
