@@ -26,9 +26,12 @@ run: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make lint: style (ruff, with private attributes allowed in streams/faust_fixes only),
+## types (mypy), and the direction of imports (import-linter, contracts in pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check streams agents tests
+	$(BIN)/ruff check streams agents tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not e2e and not kafka and not faults" $(PYTEST_ARGS)

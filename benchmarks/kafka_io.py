@@ -39,14 +39,21 @@ class Broker:
         return self._consumer
 
     async def topics(self, match: Callable[[str], bool]) -> list[str]:
-        await self.consumer._client.force_metadata_update()
         return sorted(t for t in await self.consumer.topics() if match(t))
+
+    async def partitions(self, topic: str) -> list[int]:
+        """The partitions of ``topic``, once the client's metadata (refreshed every
+        second) knows it; none after 5 s."""
+        for _ in range(50):
+            known = self.consumer.partitions_for_topic(topic)
+            if known:
+                return sorted(known)
+            await asyncio.sleep(0.1)
+        return []
 
     async def end_offsets(self, topics: Iterable[str]) -> Offsets:
         partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in sorted(self.consumer.partitions_for_topic(topic) or ())
+            TopicPartition(topic, p) for topic in topics for p in await self.partitions(topic)
         ]
         if not partitions:
             return {}

@@ -1,7 +1,8 @@
 """The Faust application, built by a factory from :class:`~streams.settings.Settings`.
 
-Agents and web views register themselves through autodiscovery; this module imports
-neither, so ``faust -A streams.app worker`` and ``newswire worker`` load the same app.
+Agents and web views register themselves through autodiscovery, and the worker class
+installs the background tasks (:mod:`streams.background`); this module imports none of
+them, so ``faust -A streams.app worker`` and ``newswire worker`` run the same worker.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=settings.broker_url,
         broker_credentials=settings.broker_credentials(),
-        autodiscover=["agents", "streams.web", "streams.faust_fixes.watchdog"],
+        autodiscover=["agents", "streams.web"],
         origin="streams",
         datadir=str(settings.data_dir / "worker"),
         store=settings.store,

@@ -40,7 +40,7 @@ from prometheus_client import generate_latest as _generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from streams.app import app
+from streams.faust_fixes.consumer_state import committed_offsets, running_consumer
 
 __all__ = ["CONTENT_TYPE_LATEST", "exposition", "registry"]
 
@@ -160,11 +160,11 @@ class FaustState(Collector):
         yield sizes
 
     def _lag(self) -> list[tuple[str, int, int]]:
-        consumer = getattr(self.app, "_consumer", None)  # None until the worker makes one
+        consumer = running_consumer(self.app)
         if consumer is None:
             return []
         rows = []
-        committed = consumer._committed_offset  # next offsets, as Faust committed them
+        committed = committed_offsets(consumer)
         try:
             for tp in sorted(consumer.assignment()):
                 if tp.topic.endswith(("-changelog", "__assignor-__leader")):
@@ -181,6 +181,3 @@ def exposition() -> bytes:
     """Every metric in the Prometheus text format."""
     return _generate_latest(registry)
 
-
-app.sensors.add(EventSensor())
-registry.register(FaustState(app))

@@ -77,7 +77,6 @@ def kafka_partition(key: bytes, partitions: Iterable[int]) -> int:
     return ordered[int(murmur2(key) & 0x7FFFFFFF) % len(ordered)]
 
 
-@app.task  # type: ignore[untyped-decorator]
 async def declare_output_topics() -> None:
     """Create the topics agents only write to (Faust declares the ones they read)."""
     for topic in (articles_topic, comments_topic, actor_counts_topic, rejected_topic):

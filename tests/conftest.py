@@ -85,7 +85,7 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     """The topics the agents write to, replaced by recorders."""
     from agents.counting import agent as counts
     from agents.documents import agent as documents
-    from streams.faust_fixes import continuity
+    from streams.faust_fixes import checkpoint, continuity
 
     recorders = {}
     for module, names in (
@@ -103,7 +103,7 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
         table.data[key] = value
         await changelogs.send(key=key, value=(table.name, value), partition=partition)
 
-    for module in (counts, documents, continuity):
+    for module in (checkpoint, continuity):
         monkeypatch.setattr(module, "write", write)
 
     # streams.faust_fixes.direct_send, sending to the recorder that stands for the topic
@@ -132,8 +132,8 @@ def faust_app() -> Iterator[Any]:
     app.flow_control.resume()
     for table in app.tables.values():
         table.data.clear()
-    continuity._holes = continuity.Holes()
+    continuity.CONTINUITY.reset()
     yield app
     for table in app.tables.values():
         table.data.clear()
-    continuity._holes = continuity.Holes()
+    continuity.CONTINUITY.reset()

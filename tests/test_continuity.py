@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.faust_fixes.continuity import Holes, continuing
+from streams.faust_fixes.bookkeeping import Holes, continuing
 
 
 def applied(expected: int, offsets: list[int]) -> tuple[list[int], int]:

@@ -349,8 +349,7 @@ def test_pom_pins_the_version_the_launcher_reports() -> None:
 
 def _server_settings(kafka: LocalKafka) -> dict[str, str]:
     """The server.properties ``kafka`` would start with (internal listener on port 1234)."""
-    lines = kafka._write_server_properties(free_port(), internal_port=1234).read_text()
-    return dict(line.split("=", 1) for line in lines.splitlines() if "=" in line)
+    return kafka.server_settings(free_port(), internal_port=1234)
 
 
 @pytest.mark.parametrize("user", [{"a": 'b"; x'}, {"a b": "c"}, {"": "c"}, {"a": "pässwörd"}])

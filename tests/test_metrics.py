@@ -92,8 +92,16 @@ async def test_rejections_are_counted_by_stage_and_reason(faust_app: Any) -> Non
 
 
 def test_exposition_is_prometheus_text_with_every_family() -> None:
+    from streams.app import app
+
     metrics.observe_latency(0.2)
-    families = {f.name: f for f in text_string_to_metric_families(metrics.exposition().decode())}
+    state = metrics.FaustState(app)  # as a worker's streams.background.install registers it
+    metrics.registry.register(state)
+    try:
+        text = metrics.exposition().decode()
+    finally:
+        metrics.registry.unregister(state)
+    families = {f.name: f for f in text_string_to_metric_families(text)}
     assert {
         "newswire_files_accepted", "newswire_files_rejected", "newswire_events_in",
         "newswire_events_out", "newswire_processing_latency_seconds", "newswire_consumer_lag",

@@ -13,8 +13,7 @@ from agents.documents.prepared import Failed, Prepared, join_records
 from streams import metrics
 from streams.app import app
 from streams.faust_fixes import direct_send as output
-from streams.faust_fixes.continuity import InputGuard
-from streams.faust_fixes.table_writes import by_partition, set_current_event, write
+from streams.faust_fixes.checkpoint import Batch, Checkpoint
 from streams.models import FileEvent, Malformed, RejectedEvent, Source, utcnow
 from streams.settings import get_settings
 from streams.tables import documents, latest_articles
@@ -48,11 +47,10 @@ class _Outbox:
         _, items = self.latest.get(partition) or (None, latest_articles.get(str(partition)))
         self.latest[partition] = (record, push_latest(items, prepared.summary))
 
-    async def send(self) -> None:
+    async def send(self, batch: Batch) -> None:
         for partition, (record, items) in self.latest.items():
-            set_current_event(record)
-            await write(latest_articles, str(partition), items, partition)
-        set_current_event(None)
+            batch.at(record)
+            await batch.write(latest_articles, str(partition), items, partition)
         for partition, mentions in self.mentions.items():
             await output.send_serialized(
                 mentions_topic, None, join_records("mentions", mentions), partition)
@@ -73,36 +71,30 @@ async def parse_documents(stream: Any) -> None:
     partition are processed (streams.faust_fixes.continuity).
     """
     settings = get_settings()
-    guard = InputGuard("parse-documents", files_topic)
+    checkpoint = Checkpoint("parse-documents", files_topic)
     async with DocumentParser(ParseOptions.of(settings), settings.parse_processes,
                               timeout=settings.parse_timeout) as parser:
         async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-            outbox = _Outbox()
-            groups = [await guard.admit(group) for group in by_partition(records).values()]
-            to_parse, copies = await _new_documents(
-                [record for group in groups for record in group])
-            tagged = [((record, source), record.value, source) for record, source in to_parse]
-            async with contextlib.aclosing(parser.parse(tagged)) as results:
-                async for (record, source), result in results:
-                    set_current_event(record)
-                    await _publish(record, source, result, outbox)
-                    # Let the rest of the worker run between documents: the producer's
-                    # sender, the delivery of consumed records to the counting agents,
-                    # heartbeats and the web view would otherwise wait for the batch.
-                    await asyncio.sleep(0)
-            for record, first in copies:
-                set_current_event(record)
-                await _reject_copy(record.value, first)
-            await outbox.send()
-            for group in groups:
-                if group:
-                    set_current_event(group[-1])
-                    await guard.record_applied(group)
-            set_current_event(None)
+            async with checkpoint.batch(records) as batch:  # 1. admit ... 5. acknowledge
+                outbox = _Outbox()
+                to_parse, copies = await _new_documents(batch)
+                tagged = [((record, source), record.value, source) for record, source in to_parse]
+                async with contextlib.aclosing(parser.parse(tagged)) as results:
+                    async for (record, source), result in results:  # 2. apply
+                        batch.at(record)
+                        await _publish(batch, record, source, result, outbox)  # 3. and 4.
+                        # Let the rest of the worker run between documents: the producer's
+                        # sender, the delivery of consumed records to the counting agents,
+                        # heartbeats and the web view would otherwise wait for the batch.
+                        await asyncio.sleep(0)
+                for record, first in copies:
+                    batch.at(record)
+                    await _reject_copy(record.value, first)
+                await outbox.send(batch)  # 3. and 4.: what the batch sends once
 
 
 async def _new_documents(
-    records: list[Any],
+    batch: Batch,
 ) -> tuple[list[tuple[Any, Source]], list[tuple[Any, FileEvent]]]:
     """The records to parse, with their positions, and the second copies of a text
     that comes twice in the batch, with the first; malformed events and copies of a
@@ -116,8 +108,8 @@ async def _new_documents(
     to_parse = []
     copies = []
     first_copies: dict[str, FileEvent] = {}
-    for record in records:
-        set_current_event(record)
+    for record in batch.records():
+        batch.at(record)
         event = record.value
         source = Source(partition=record.message.partition, offset=record.message.offset)
         if isinstance(event, Malformed):
@@ -149,14 +141,16 @@ async def _reject_copy(event: FileEvent, first: FileEvent | None) -> None:
     await reject(event.source_path, event.doc_id, "duplicate", detail)
 
 
-async def _publish(record: Any, source: Source, result: Prepared | Failed, outbox: _Outbox) -> None:
+async def _publish(
+    batch: Batch, record: Any, source: Source, result: Prepared | Failed, outbox: _Outbox
+) -> None:
     """A parsed document's records: its documents-table entry, article and comments now,
     its mentions and commenter activity with the batch's (``outbox``)."""
     event: FileEvent = record.value
     if isinstance(result, Failed):
         await reject(event.source_path, event.doc_id, result.reason, result.error)
         return
-    await write(documents, event.doc_id, {
+    await batch.write(documents, event.doc_id, {
         "source_path": event.source_path,
         "offset": source.offset,
         "processed_at": result.summary["processed_at"],

@@ -10,6 +10,8 @@ from typing import Any
 from aiokafka import TopicPartition
 from aiokafka.errors import IllegalStateError
 
+from streams.faust_fixes.consumer_state import in_client_thread, kafka_client, set_stream_position
+
 log = logging.getLogger("newswire.rewind")
 
 
@@ -17,12 +19,10 @@ async def seek(consumer: Any, targets: dict[Any, int]) -> dict[Any, int]:
     """Seek each partition's fetching to an offset, in the Kafka client's thread, and
     have Faust's consumer deliver from there again; the partitions sought (one revoked
     meanwhile is left out)."""
-    client = consumer._thread._ensure_consumer()
-    sought: dict[Any, int] = await consumer._thread.call_thread(_seek_client, client, targets)
+    sought: dict[Any, int] = await in_client_thread(
+        consumer, _seek_client, kafka_client(consumer), targets)
     for tp, offset in sought.items():
-        consumer._read_offset[tp] = offset if offset else None
-        # Faust fills "gaps" between read offsets as if acknowledged; a seek is no gap.
-        consumer._gap.pop(tp, None)
+        set_stream_position(consumer, tp, offset)
     return sought
 
 

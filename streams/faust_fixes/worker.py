@@ -33,7 +33,12 @@ class Worker(faust.Worker):
     _exiting: asyncio.Future[None] | None = None
 
     async def on_first_start(self) -> None:
+        # Imported here: the app loads this class while it is built, before the
+        # modules that the background work uses can import it.
+        from streams import background
+
         tune_gc(get_settings().gc_threshold)
+        background.install(self.app)
         await super().on_first_start()
 
     def _on_sigterm(self) -> None:
