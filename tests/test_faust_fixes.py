@@ -69,3 +69,14 @@ def test_lint_allows_private_attributes_only_in_the_fixes() -> None:
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_index_names_tests_that_exist() -> None:
+    import streams.faust_fixes
+
+    doc = streams.faust_fixes.__doc__ or ""
+    cited = re.findall(r"``(tests/[\w/]+\.py)(?:::(\w+))?``", doc)
+    assert len(cited) >= 6
+    for path, name in cited:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert not name or f"def {name}(" in text, f"{path}::{name} not found"
