@@ -18,16 +18,67 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from agents.documents.enrich import enrich
-from agents.extraction.actors import default_gazetteer
+from agents.extraction.actors import Gazetteer, default_gazetteer
 from streams.models import FileEvent
 
 _HOUR_MS = 3_600_000
 _GRACE_MS = 7 * 24 * _HOUR_MS
+
+
+def _parse_with(gazetteer: Gazetteer) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A FileEvent (as JSON data) -> its article, comments and per-actor cells."""
+
+    def parse(value: dict[str, Any]) -> dict[str, Any]:
+        result = enrich(FileEvent.model_validate(value), gazetteer)
+        return {
+            "article": result.article.model_dump(mode="json"),
+            "comments": [c.model_dump(mode="json") for c in result.comments],
+            "cells": [
+                {"actor": m.actor, "name": m.name, "type": m.type,
+                 "at": int(b.start.timestamp() * 1000), "mentions": b.mentions,
+                 "articles": b.articles, "comments": b.comments}
+                for m in result.mentions for b in m.buckets
+            ],
+        }
+
+    return parse
+
+
+def _comment_rows(value: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(value["comments"])
+
+
+def _cells(value: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from value["cells"]
+
+
+def _add(window: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
+    """A window's counts plus one cell's."""
+    return {
+        "actor": cell["actor"], "name": cell["name"], "type": cell["type"],
+        "mentions": window["mentions"] + cell["mentions"],
+        "articles": window["articles"] + cell["articles"],
+        "comments": window["comments"] + cell["comments"],
+    }
+
+
+def _first(cell: dict[str, Any]) -> dict[str, Any]:
+    """A window's counts from its first cell."""
+    return {key: cell[key] for key in ("actor", "name", "type", "mentions", "articles",
+                                       "comments")}
+
+
+def _flatten(result: dict[str, Any]) -> dict[str, Any]:
+    """A window's counts with its start and end."""
+    value = dict(result["value"])
+    value["window_start"] = result["start"]
+    value["window_end"] = result["end"]
+    return value
 
 
 def build(broker: str, files: str, prefix: str, group: str, state_dir: Path,
@@ -51,54 +102,17 @@ def build(broker: str, files: str, prefix: str, group: str, state_dir: Path,
     counts = app.topic(f"{prefix}actor-counts", value_serializer="json", config=config)
     gazetteer = default_gazetteer()
 
-    def parse(value: dict[str, Any]) -> dict[str, Any]:
-        result = enrich(FileEvent.model_validate(value), gazetteer)
-        return {
-            "article": result.article.model_dump(mode="json"),
-            "comments": [c.model_dump(mode="json") for c in result.comments],
-            "cells": [
-                {"actor": m.actor, "name": m.name, "type": m.type,
-                 "at": int(b.start.timestamp() * 1000), "mentions": b.mentions,
-                 "articles": b.articles, "comments": b.comments}
-                for m in result.mentions for b in m.buckets
-            ],
-        }
-
-    def comment_rows(value: dict[str, Any]) -> list[dict[str, Any]]:
-        return list(value["comments"])
-
-    def cells(value: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        yield from value["cells"]
-
-    def add(window: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "actor": cell["actor"], "name": cell["name"], "type": cell["type"],
-            "mentions": window["mentions"] + cell["mentions"],
-            "articles": window["articles"] + cell["articles"],
-            "comments": window["comments"] + cell["comments"],
-        }
-
-    def first(cell: dict[str, Any]) -> dict[str, Any]:
-        return {key: cell[key] for key in ("actor", "name", "type", "mentions", "articles",
-                                           "comments")}
-
-    def flatten(result: dict[str, Any]) -> dict[str, Any]:
-        value = dict(result["value"])
-        value["window_start"] = result["start"]
-        value["window_end"] = result["end"]
-        return value
-
-    parsed = app.dataframe(files_topic).apply(parse)
+    parsed = app.dataframe(files_topic).apply(_parse_with(gazetteer))
     parsed.apply(lambda value: value["article"]).to_topic(articles)
-    parsed.apply(comment_rows, expand=True).to_topic(comments)
+    parsed.apply(_comment_rows, expand=True).to_topic(comments)
     (
-        parsed.apply(cells, expand=True)
+        parsed.apply(_cells, expand=True)
         .set_timestamp(lambda value, key, timestamp, headers: value["at"])
         .group_by(lambda cell: cell["actor"], name="actor")
         .tumbling_window(_HOUR_MS, grace_ms=_GRACE_MS)
-        .reduce(add, first)
+        .reduce(_add, _first)
         .current()
-        .apply(flatten)
+        .apply(_flatten)
         .to_topic(counts)
     )
     return app

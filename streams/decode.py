@@ -10,6 +10,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from streams.reasons import Reason
+
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -47,7 +49,7 @@ class Decoded:
 class Refused:
     """Why bytes are not accepted as a document: a stable reason code and a human detail."""
 
-    reason: str
+    reason: Reason
     detail: str
 
 
@@ -58,17 +60,17 @@ def decode_bytes(data: bytes) -> Decoded | Refused:
     French text. Binary content, control characters and half-valid UTF-8 are refused.
     """
     if not data:
-        return Refused("empty_file", "the file is empty")
+        return Refused(Reason.EMPTY_FILE, "the file is empty")
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            return Refused("not_text", f"the file is {what}, not text")
+            return Refused(Reason.NOT_TEXT, f"the file is {what}, not text")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(encoding.removesuffix("-sig"))
             except UnicodeDecodeError as exc:
                 return Refused(
-                    "decode_error",
+                    Reason.DECODE_ERROR,
                     f"the file starts with a {encoding} byte-order mark but byte {exc.start}"
                     f" is not valid {encoding}; re-save it as UTF-8",
                 )
@@ -76,13 +78,15 @@ def decode_bytes(data: bytes) -> Decoded | Refused:
     head = data[:65536]
     controls = len(_CONTROL_BYTES.findall(head))
     if b"\x00" in head or controls > max(3, len(head) // 1000):
-        return Refused("not_text", "the file holds NUL or control bytes: it is binary, not text")
+        return Refused(
+            Reason.NOT_TEXT, "the file holds NUL or control bytes: it is binary, not text"
+        )
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         if _UTF8_MULTIBYTE.search(data):
             return Refused(
-                "decode_error",
+                Reason.DECODE_ERROR,
                 f"invalid UTF-8 at byte {exc.start} in a file that is otherwise UTF-8;"
                 " re-save it as UTF-8",
             )
@@ -94,11 +98,13 @@ def decode_bytes(data: bytes) -> Decoded | Refused:
 
 def _checked(text: str, encoding: str) -> Decoded | Refused:
     if not text.strip():
-        return Refused("empty_file", "the file holds only whitespace")
+        return Refused(Reason.EMPTY_FILE, "the file holds only whitespace")
     controls = len(_CONTROL.findall(text[:65536]))
     if controls:
         if "\x00" in text:
-            return Refused("not_text", "the text holds NUL characters: it is binary, not text")
+            return Refused(Reason.NOT_TEXT, "the text holds NUL characters: it is binary, not text")
         if controls > max(3, len(text[:65536]) // 1000):
-            return Refused("not_text", f"{controls} control characters: this is not a text file")
+            return Refused(
+                Reason.NOT_TEXT, f"{controls} control characters: this is not a text file"
+            )
     return Decoded(text.removeprefix("\ufeff"), encoding)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from streams.decode import Refused, decode_bytes
 from streams.models import FileEvent, RejectedEvent, utcnow
+from streams.reasons import Reason
 
 # Editor swap files, partial downloads, lock files: never documents, never rejected.
 _TEMPORARY = re.compile(
@@ -39,7 +40,7 @@ def read_document(
     """Read and decode one file. Never raises for a bad file: it becomes a rejection."""
     source = str(path)
 
-    def rejected(reason: str, detail: str, stage: str = "decode") -> RejectedEvent:
+    def rejected(reason: Reason, detail: str, stage: str = "decode") -> RejectedEvent:
         return RejectedEvent(
             source_path=source, doc_id=None, stage=stage,  # type: ignore[arg-type]
             reason=reason, detail=detail, at=utcnow(),
@@ -50,16 +51,18 @@ def read_document(
             target = path.resolve()
             if not target.is_relative_to(inbox.resolve()):
                 return rejected(
-                    "symlink_outside_inbox",
+                    Reason.SYMLINK_OUTSIDE_INBOX,
                     "the file is a symbolic link to a file outside the inbox; copy the file in",
                     "watch",
                 )
         info = path.stat()
         if not path.is_file():
-            return rejected("not_a_file", "not a regular file (a directory or a device)", "watch")
+            return rejected(
+                Reason.NOT_A_FILE, "not a regular file (a directory or a device)", "watch"
+            )
         if info.st_size > max_bytes:
             return rejected(
-                "too_large",
+                Reason.TOO_LARGE,
                 f"{info.st_size} bytes is over the limit of {max_bytes} bytes"
                 " (NEWSWIRE_MAX_FILE_BYTES)",
                 "watch",
@@ -67,12 +70,14 @@ def read_document(
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        return rejected("vanished", "the file was removed before it could be read", "watch")
+        return rejected(Reason.VANISHED, "the file was removed before it could be read", "watch")
     except OSError as exc:
         reason = os.strerror(exc.errno or 0)
-        return rejected("unreadable", f"cannot read the file: {reason}", "watch")
+        return rejected(Reason.UNREADABLE, f"cannot read the file: {reason}", "watch")
     if len(data) > max_bytes:
-        return rejected("too_large", f"the file grew over the limit of {max_bytes} bytes", "watch")
+        return rejected(
+            Reason.TOO_LARGE, f"the file grew over the limit of {max_bytes} bytes", "watch"
+        )
     decoded = decode_bytes(data)
     if isinstance(decoded, Refused):
         return rejected(decoded.reason, decoded.detail)

@@ -1,7 +1,7 @@
 """Event models: one pydantic model per event type, the public contract of every topic.
 
-Times are timezone-aware and serialised as ISO 8601 UTC. Fields beyond design.md's
-required ones are additions, never renames.
+Times are timezone-aware and serialised as ISO 8601 UTC. Fields are added, never renamed
+or removed (docs/contract.md).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from streams.reasons import Reason
 
 ActorType = Literal["person", "organization", "country"]
 Stage = Literal["watch", "decode", "parse", "process"]
@@ -149,7 +151,7 @@ class RejectedEvent(Event):
     source_path: str
     doc_id: str | None
     stage: Stage
-    reason: str = Field(description="Stable machine code, e.g. empty_file, too_large, not_text")
+    reason: Reason = Field(description="Stable machine code (docs/contract.md lists them)")
     detail: str = Field(description="For people: what was wrong and what to do")
     at: AwareDatetime
 

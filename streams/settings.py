@@ -29,22 +29,45 @@ class Settings(BaseSettings):
         default=None,
         description="kafka://host:port[;kafka://host2:port]; unset means the embedded broker",
     )
-    inbox: Path = Path("inbox")
-    data_dir: Path = Path("data")
-    web_host: str = "127.0.0.1"
-    web_port: int = 6066
-    topic_prefix: str = "newswire."
-    max_file_bytes: int = 8 * 1024 * 1024
-    partitions: int = Field(default=4, ge=1)
-    app_id: str = "newswire"
-    bucket_seconds: int = Field(default=3600, ge=60)
-    retention_hours: int = Field(default=7 * 24, ge=1)
-    rolling_hours: int = Field(default=24, ge=1)
+    inbox: Path = Field(default=Path("inbox"), description="Folder the watcher follows")
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Worker tables, watcher ledger, local broker data and logs",
+    )
+    web_host: str = Field(
+        default="127.0.0.1", description="Address the web view binds (0.0.0.0: every interface)"
+    )
+    web_port: int = Field(default=6066, description="Port of the web view")
+    topic_prefix: str = Field(default="newswire.", description="Prefix of every topic name")
+    max_file_bytes: int = Field(
+        default=8 * 1024 * 1024, description="Larger files are rejected (too_large) unread"
+    )
+    partitions: int = Field(
+        default=4, ge=1,
+        description="Partitions of the topics newswire creates: the ceiling on useful workers",
+    )
+    app_id: str = Field(
+        default="newswire", description="Faust app id: consumer group and table topic names"
+    )
+    bucket_seconds: int = Field(
+        default=3600, ge=60, description="Width of the event-time buckets of actor counts"
+    )
+    retention_hours: int = Field(
+        default=7 * 24, ge=1,
+        description="How long buckets are kept, behind an actor's newest (totals keep all)",
+    )
+    rolling_hours: int = Field(
+        default=24, ge=1, description="Width of the rolling window (last_24h, actor-counts)"
+    )
     embedded_port: int = Field(
         default=0,
         description="Port of the embedded broker; 0 means a free one for `run`, 9092 otherwise",
     )
-    after_send: AfterSend = "leave"
+    after_send: AfterSend = Field(
+        default="leave",
+        description="What the watcher does with a sent file: leave, move (to processed/,"
+        " rejected ones to rejected/) or delete",
+    )
     ner: bool = Field(
         default=True,
         description="Also find persons and organisations the gazetteer does not know, with"
@@ -84,22 +107,30 @@ class Settings(BaseSettings):
     )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
-    log_level: str = "info"
+    log_level: str = Field(default="info", description="Log level of newswire's processes")
     store: str = Field(
         default="memory://",
         description="Faust table store: memory:// or rocksdb:// (needs the rocksdict package)",
     )
-    web_enabled: bool = True
+    web_enabled: bool = Field(default=True, description="Serve the web view from the worker")
     web_advertised_host: str | None = Field(
         default=None, description="Host name other workers use to reach this web view"
     )
-    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
-    ssl_cafile: Path | None = None
-    ssl_certfile: Path | None = None
-    ssl_keyfile: Path | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How clients talk to the broker (Kafka's names)"
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        default="PLAIN", description="SASL mechanism, with SASL_PLAINTEXT or SASL_SSL"
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password")
+    ssl_cafile: Path | None = Field(
+        default=None, description="CA certificates to trust for the broker (default: system's)"
+    )
+    ssl_certfile: Path | None = Field(
+        default=None, description="Client certificate, for brokers that require one"
+    )
+    ssl_keyfile: Path | None = Field(default=None, description="Key of the client certificate")
 
     @model_validator(mode="after")
     def _resolve_parse_processes(self) -> Settings:

@@ -2,12 +2,11 @@
 
 ``records`` holds the rules of one record (buckets, windows, exactly-once marks),
 ``groups`` the surname groups that merge one person's names across documents,
-``batches`` applies a batch of events to the stored values.
+``batches`` applies a batch of events to the stored values, ``values`` types them.
 """
 
 from agents.counting.batches import Counted, count_commenters, count_mentions, merged_away
 from agents.counting.records import (
-    Json,
     actor_counts,
     add_commenter,
     add_mention,
@@ -22,10 +21,21 @@ from agents.counting.records import (
     window_of,
     working_copy,
 )
+from agents.counting.values import (
+    ActorGroup,
+    ActorRecord,
+    ActorValue,
+    CommenterRecord,
+    WindowCounts,
+)
 
 __all__ = [
+    "ActorGroup",
+    "ActorRecord",
+    "ActorValue",
+    "CommenterRecord",
     "Counted",
-    "Json",
+    "WindowCounts",
     "actor_counts",
     "add_commenter",
     "add_mention",

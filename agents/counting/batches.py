@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from agents.counting import groups
 from agents.counting.records import (
-    Json,
     actor_counts,
     add_commenter,
     add_mention,
@@ -19,6 +18,7 @@ from agents.counting.records import (
     new_commenter,
     working_copy,
 )
+from agents.counting.values import ActorGroup, ActorRecord, ActorValue, CommenterRecord
 from streams.models import ActorCountEvent, CommenterEvent, MentionEvent, utcnow
 
 __all__ = ["Counted", "count_commenters", "count_mentions", "merged_away"]
@@ -29,13 +29,14 @@ class Counted:
     """What a batch of mentions changed: the table values to store (each once) and one
     ``newswire.actor-counts`` event per changed actor."""
 
-    records: dict[str, Json]
+    records: dict[str, ActorValue]
     events: list[ActorCountEvent]
 
 
-def _value(actors: Mapping[str, Any], changed: Mapping[str, Json], mention: MentionEvent,
-           key: str) -> Json:
-    """The working copy of the value a mention counts in."""
+def _value(actors: Mapping[str, Any], changed: Mapping[str, ActorValue], mention: MentionEvent,
+           key: str) -> ActorValue:
+    """The working copy of the value a mention counts in: an actor's record, or the
+    surname group of a person NER found (``mention.key`` set)."""
     value = changed.get(key)
     if value is not None:
         return value
@@ -43,6 +44,15 @@ def _value(actors: Mapping[str, Any], changed: Mapping[str, Json], mention: Ment
     if mention.key is None:
         return working_copy(stored) if stored else new_actor(mention)
     return groups.working_copy_of(stored) if stored else groups.new(key)
+
+
+def _record(value: ActorValue, mention: MentionEvent) -> tuple[str, ActorRecord]:
+    """The actor a mention counts for in ``value``, and its record there."""
+    if mention.key is None:
+        return mention.actor, cast(ActorRecord, value)
+    group = cast(ActorGroup, value)
+    actor = groups.member_for(group, mention)
+    return actor, group["members"][actor]
 
 
 def count_mentions(
@@ -62,39 +72,42 @@ def count_mentions(
     changed actor's counts are emitted once, with the rolling window that ends at the
     newest bucket the batch touched. Documents already counted change nothing.
     """
-    changed: dict[str, Json] = {}
+    changed: dict[str, ActorValue] = {}
     window_end: dict[str, str] = {}
     merged: dict[str, str] = {}
     for mention in mentions:
         key = mention.key or mention.actor
         value = _value(actors, changed, mention, key)
-        actor = mention.actor if mention.key is None else groups.member_for(value, mention)
-        record = value if mention.key is None else value["members"][actor]
+        actor, record = _record(value, mention)
         newest = add_mention(record, mention, retention)
         if newest is None:
             continue
         changed[key] = value
         window_end[actor] = max(newest, window_end.get(actor, newest))
         if mention.key is not None:
-            for short, full in groups.merge_short_forms(value).items():
+            group = cast(ActorGroup, value)
+            for short, full in groups.merge_short_forms(group).items():
                 merged[short] = full
                 ends = (window_end.pop(short, ""), window_end.get(full, ""))
-                window_end[full] = max(*ends, value["members"][full]["newest"] or "")
+                window_end[full] = max(*ends, group["members"][full]["newest"] or "")
     return Counted(changed, _events(changed, window_end, merged, bucket_seconds,
                                     rolling_hours))
 
 
 def _events(
-    changed: Mapping[str, Json],
+    changed: Mapping[str, ActorValue],
     window_end: Mapping[str, str],
     merged: Mapping[str, str],
     bucket_seconds: int,
     rolling_hours: int,
 ) -> list[ActorCountEvent]:
     """One event per changed actor; one with no counts for an actor merged into another."""
-    records: dict[str, Json] = {}
+    records: dict[str, ActorRecord] = {}
     for key, value in changed.items():
-        records.update(value.get("members", {key: value}))
+        if "members" in value:
+            records.update(cast(ActorGroup, value)["members"])
+        else:
+            records[key] = value
     events = [
         actor_counts(records[actor], end, bucket_seconds=bucket_seconds,
                      rolling_hours=rolling_hours)
@@ -104,7 +117,7 @@ def _events(
     return events
 
 
-def merged_away(short: str, full: str, into: Json) -> ActorCountEvent:
+def merged_away(short: str, full: str, into: ActorRecord) -> ActorCountEvent:
     """The last event of an actor merged into another: no counts, and where they went."""
     now = utcnow()
     return ActorCountEvent(
@@ -116,10 +129,10 @@ def merged_away(short: str, full: str, into: Json) -> ActorCountEvent:
 
 def count_commenters(
     commenters: Mapping[str, Any], activities: Iterable[CommenterEvent]
-) -> dict[str, Json]:
+) -> dict[str, CommenterRecord]:
     """Apply a batch of commenter activity to the stored commenter records (read, never
     changed); the changed records to store, each once."""
-    changed: dict[str, Json] = {}
+    changed: dict[str, CommenterRecord] = {}
     for activity in activities:
         record = changed.get(activity.commenter)
         if record is None:

@@ -25,9 +25,8 @@ per partition, so a replayed document counted in either name is skipped in the m
 
 from __future__ import annotations
 
-from typing import Any
-
-from agents.counting.records import Json, new_actor, working_copy
+from agents.counting.records import new_actor, working_copy
+from agents.counting.values import ActorGroup, ActorRecord
 from streams.models import MentionEvent
 
 __all__ = ["PREFIX", "group_key", "member_for", "merge_short_forms", "new", "working_copy_of"]
@@ -40,12 +39,12 @@ def group_key(actor_id: str) -> str:
     return PREFIX + actor_id.rsplit("-", 1)[-1]
 
 
-def new(key: str) -> Json:
+def new(key: str) -> ActorGroup:
     """An empty group."""
     return {"group": key, "members": {}, "merged": {}}
 
 
-def working_copy_of(value: Json) -> Json:
+def working_copy_of(value: ActorGroup) -> ActorGroup:
     """A copy of a group that :func:`member_for` and :func:`merge_short_forms` may change."""
     return {
         "group": value["group"],
@@ -54,11 +53,11 @@ def working_copy_of(value: Json) -> Json:
     }
 
 
-def member_for(value: Json, mention: MentionEvent) -> str:
+def member_for(value: ActorGroup, mention: MentionEvent) -> str:
     """The member a mention counts for (created if new): its actor, or the name that
     actor was merged into."""
     actor = mention.actor
-    merged: dict[str, str] = value["merged"]
+    merged = value["merged"]
     while actor in merged:
         actor = merged[actor]
     if actor not in value["members"]:
@@ -70,9 +69,9 @@ def _is_end_of(short: str, full: str) -> bool:
     return full.endswith("-" + short)
 
 
-def merge_short_forms(value: Json) -> dict[str, str]:
+def merge_short_forms(value: ActorGroup) -> dict[str, str]:
     """Merge every member that is the end of exactly one other into it; the merges made."""
-    members: dict[str, Json] = value["members"]
+    members = value["members"]
     done: dict[str, str] = {}
     changed = True
     while changed:  # "von-der-leyen" first, then "leyen" has one longer name left
@@ -88,15 +87,17 @@ def merge_short_forms(value: Json) -> dict[str, str]:
     return done
 
 
-def _absorb(into: Json, record: Json) -> None:
+def _absorb(into: ActorRecord, record: ActorRecord) -> None:
     """Add ``record``'s counts, buckets and marks to ``into``."""
-    for field in ("article_mentions", "comment_mentions", "articles", "comments"):
-        into[field] += record[field]
-    buckets: dict[str, list[int]] = into["buckets"]
+    into["article_mentions"] += record["article_mentions"]
+    into["comment_mentions"] += record["comment_mentions"]
+    into["articles"] += record["articles"]
+    into["comments"] += record["comments"]
+    buckets = into["buckets"]
     for start, counts in record["buckets"].items():
         held = buckets.get(start, [0, 0, 0])
         buckets[start] = [a + b for a, b in zip(held, counts, strict=True)]
     into["newest"] = max(into["newest"] or "", record["newest"] or "") or None
-    applied: dict[str, Any] = into["applied"]
+    applied = into["applied"]
     for partition, offset in record["applied"].items():
         applied[partition] = max(applied.get(partition, -1), offset)

@@ -1,6 +1,7 @@
 """Counting rules for one actor or commenter record, as plain functions.
 
-Table values are JSON dicts so that they serialise with the table codec as they are.
+Table values are JSON dicts so that they serialise with the table codec as they are
+(their shapes: :mod:`agents.counting.values`).
 One record per actor holds its totals since the start and its tumbling event-time
 buckets of the retention period; a rolling figure is the sum of the buckets that fall
 in its window, computed when read. The agents apply events in batches: each record
@@ -21,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from agents.counting.values import ActorRecord, CommenterRecord, WindowCounts
 from streams.models import ActorCountEvent, CommenterEvent, MentionEvent, Source, utcnow
 
-Json = dict[str, Any]
 _KEY_TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -53,7 +54,7 @@ def parse_time(text: str) -> datetime:
     return datetime.strptime(text, _KEY_TIME).replace(tzinfo=UTC)
 
 
-def already_applied(value: Json | None, source: Source) -> bool:
+def already_applied(value: Mapping[str, Any] | None, source: Source) -> bool:
     """True when the document at ``source`` was already counted in ``value``."""
     if not value:
         return False
@@ -61,7 +62,7 @@ def already_applied(value: Json | None, source: Source) -> bool:
     return mark >= source.offset
 
 
-def new_actor(mention: MentionEvent) -> Json:
+def new_actor(mention: MentionEvent) -> ActorRecord:
     """An empty record for the actor of ``mention``."""
     return {
         "id": mention.actor,
@@ -77,12 +78,15 @@ def new_actor(mention: MentionEvent) -> Json:
     }
 
 
-def working_copy(record: Json) -> Json:
+def working_copy(record: ActorRecord) -> ActorRecord:
     """A copy of an actor record that :func:`add_mention` may change in place."""
-    return {**record, "buckets": dict(record["buckets"]), "applied": dict(record["applied"])}
+    copy = record.copy()
+    copy["buckets"] = dict(record["buckets"])
+    copy["applied"] = dict(record["applied"])
+    return copy
 
 
-def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> str | None:
+def add_mention(record: ActorRecord, mention: MentionEvent, retention: timedelta) -> str | None:
     """Add one document's mentions of an actor to ``record`` (a working copy), in place.
 
     ``buckets`` maps a bucket start to ``[mentions, articles, comments]``; buckets that
@@ -99,7 +103,7 @@ def add_mention(record: Json, mention: MentionEvent, retention: timedelta) -> st
     record["comment_mentions"] += mention.comment_mentions
     record["articles"] += int(mention.article)
     record["comments"] += mention.comments
-    buckets: dict[str, list[int]] = record["buckets"]
+    buckets = record["buckets"]
     starts = {format_time(b.start): b for b in mention.buckets}
     latest = max(starts, default="")
     newest = max(record["newest"] or "", latest)
@@ -131,13 +135,15 @@ def window_of(end_bucket: datetime, bucket_seconds: int, hours: int) -> tuple[da
     return end - timedelta(hours=hours), end
 
 
-def window_counts(buckets: Mapping[str, list[int]], start: datetime, end: datetime) -> Json:
+def window_counts(
+    buckets: Mapping[str, list[int]], start: datetime, end: datetime
+) -> WindowCounts:
     """Sum an actor's buckets whose start lies in [start, end).
 
     The compact time form sorts like the times it stands for, so no bucket is parsed.
     """
     low, high = format_time(start), format_time(end)
-    total = {"mentions": 0, "articles": 0, "comments": 0}
+    total: WindowCounts = {"mentions": 0, "articles": 0, "comments": 0}
     for bucket, (mentions, articles, comments) in buckets.items():
         if low <= bucket < high:
             total["mentions"] += mentions
@@ -147,7 +153,7 @@ def window_counts(buckets: Mapping[str, list[int]], start: datetime, end: dateti
 
 
 def actor_counts(
-    record: Json, end_bucket: str, *, bucket_seconds: int, rolling_hours: int
+    record: ActorRecord, end_bucket: str, *, bucket_seconds: int, rolling_hours: int
 ) -> ActorCountEvent:
     """An actor's ``newswire.actor-counts`` event: totals, and the rolling window that
     ends with the bucket starting at ``end_bucket``."""
@@ -169,7 +175,7 @@ def actor_counts(
     )
 
 
-def add_commenter(record: Json, activity: CommenterEvent) -> bool:
+def add_commenter(record: CommenterRecord, activity: CommenterEvent) -> bool:
     """Add one document's activity of a commenter to ``record`` (a working copy), in place;
     False when the document was already counted."""
     if already_applied(record, activity.source):
@@ -188,12 +194,14 @@ def add_commenter(record: Json, activity: CommenterEvent) -> bool:
     return True
 
 
-def commenter_copy(record: Json) -> Json:
+def commenter_copy(record: CommenterRecord) -> CommenterRecord:
     """A copy of a commenter record that :func:`add_commenter` may change in place."""
-    return {**record, "applied": dict(record.get("applied", {}))}
+    copy = record.copy()
+    copy["applied"] = dict(record.get("applied", {}))
+    return copy
 
 
-def new_commenter(activity: CommenterEvent) -> Json:
+def new_commenter(activity: CommenterEvent) -> CommenterRecord:
     """An empty record for the commenter of ``activity``."""
     return {
         "commenter": activity.commenter,

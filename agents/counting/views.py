@@ -6,12 +6,13 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from faust.web import Request, Response, View
 
 from agents.counting.groups import group_key
 from agents.counting.records import format_time, parse_time, window_counts, window_of
+from agents.counting.values import ActorGroup, ActorRecord, ActorValue, CommenterRecord
 from streams.app import app
 from streams.settings import get_settings
 from streams.tables import actors, commenters
@@ -22,7 +23,7 @@ _settings = get_settings()
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
-def _actor_row(actor: str, record: dict[str, Any]) -> dict[str, Any]:
+def _actor_row(actor: str, record: ActorRecord) -> dict[str, Any]:
     """What every actor listing shows of an actor record."""
     return {
         "id": actor,
@@ -36,12 +37,12 @@ def _actor_row(actor: str, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _records(items: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, dict[str, Any]]]:
+def _records(items: Iterable[tuple[str, ActorValue]]) -> Iterable[tuple[str, ActorRecord]]:
     """Actor records of table values: a value is one actor's record, or a surname group
     of several (agents.counting.groups)."""
     for key, value in items:
         if "members" in value:
-            yield from value["members"].items()
+            yield from cast(ActorGroup, value)["members"].items()
         else:
             yield key, value
 
@@ -98,11 +99,11 @@ class ActorsView(View):
 
 def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
     """One actor's totals and bucket history from this worker's table value ``key``."""
-    value = actors.get(key)
-    record = value if value is None or "members" not in value else (
-        value["members"].get(actor_id))
+    value: ActorValue | None = actors.get(key)
+    group = cast(ActorGroup, value) if value is not None and "members" in value else None
+    record = group["members"].get(actor_id) if group else cast(ActorRecord | None, value)
     if record is None:
-        merged = value.get("merged", {}).get(actor_id) if value else None
+        merged = group["merged"].get(actor_id) if group else None
         detail = f"no counts for {actor_id}" + (f": merged into {merged}" if merged else "")
         return 404, {"error": "unknown_actor", "detail": detail, "merged_into": merged}
     buckets = record["buckets"]
@@ -177,9 +178,10 @@ class ActorView(View):
 
 
 def _local_commenters() -> list[dict[str, Any]]:
+    records: Iterable[tuple[str, CommenterRecord]] = local_items(commenters)
     return [
         {field: value for field, value in record.items() if field != "applied"}
-        for _, record in local_items(commenters)
+        for _, record in records
     ]
 
 

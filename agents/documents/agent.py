@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypedDict
 
-from agents.documents.latest import push_latest
+from agents.documents.latest import LatestArticle, push_latest
 from agents.documents.parse_pool import DocumentParser, ParseOptions
 from agents.documents.prepared import Failed, Prepared, join_records
 from streams import metrics
@@ -15,6 +15,7 @@ from streams.app import app
 from streams.faust_fixes import direct_send as output
 from streams.faust_fixes.checkpoint import Batch, Checkpoint
 from streams.models import FileEvent, Malformed, RejectedEvent, Source, utcnow
+from streams.reasons import Reason
 from streams.settings import get_settings
 from streams.tables import documents, latest_articles
 from streams.topics import (
@@ -28,6 +29,15 @@ from streams.topics import (
 )
 
 
+class DocumentEntry(TypedDict):
+    """``documents`` table: a document already counted, by doc_id."""
+
+    source_path: str
+    #: its ``newswire.files`` offset (a replay of that offset is processed again)
+    offset: int
+    processed_at: str
+
+
 class _Outbox:
     """What a batch of documents sends once, at its end: one mentions record and one
     commenter-activity record per destination partition, one latest-articles value per
@@ -36,7 +46,7 @@ class _Outbox:
     def __init__(self) -> None:
         self.mentions: dict[int, list[bytes]] = defaultdict(list)
         self.activities: dict[int, list[bytes]] = defaultdict(list)
-        self.latest: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+        self.latest: dict[int, tuple[Any, list[LatestArticle]]] = {}
 
     def add(self, record: Any, prepared: Prepared) -> None:
         for actor, mention in prepared.mentions:
@@ -113,12 +123,13 @@ async def _new_documents(
         event = record.value
         source = Source(partition=record.message.partition, offset=record.message.offset)
         if isinstance(event, Malformed):
-            await reject(None, None, "malformed_event", f"not a files event: {event.error}")
+            await reject(None, None, Reason.MALFORMED_EVENT, f"not a files event: {event.error}")
         elif not isinstance(event, FileEvent):
-            await reject(None, None, "malformed_event", f"unexpected value {type(event).__name__}")
+            await reject(None, None, Reason.MALFORMED_EVENT,
+                         f"unexpected value {type(event).__name__}")
         else:
             metrics.files_accepted.inc()
-            counted = documents.get(event.doc_id)
+            counted: DocumentEntry | None = documents.get(event.doc_id)
             if counted is not None and counted.get("offset") != source.offset:
                 await _reject_copy(event, None)
             elif event.doc_id in first_copies:
@@ -132,13 +143,13 @@ async def _new_documents(
 async def _reject_copy(event: FileEvent, first: FileEvent | None) -> None:
     """Report a second copy of a text: counted once (or, if its first copy in the same
     batch could not be parsed, not at all)."""
-    counted = documents.get(event.doc_id)
+    counted: DocumentEntry | None = documents.get(event.doc_id)
     if counted is None and first is not None:
         detail = f"same text as {first.source_path}, which could not be parsed; nothing changes"
     else:
         path = first.source_path if first is not None else counted and counted.get("source_path")
         detail = f"same text as {path}, already counted; nothing changes"
-    await reject(event.source_path, event.doc_id, "duplicate", detail)
+    await reject(event.source_path, event.doc_id, Reason.DUPLICATE, detail)
 
 
 async def _publish(
@@ -150,11 +161,12 @@ async def _publish(
     if isinstance(result, Failed):
         await reject(event.source_path, event.doc_id, result.reason, result.error)
         return
-    await batch.write(documents, event.doc_id, {
+    entry: DocumentEntry = {
         "source_path": event.source_path,
         "offset": source.offset,
         "processed_at": result.summary["processed_at"],
-    }, source.partition)
+    }
+    await batch.write(documents, event.doc_id, entry, source.partition)
     metrics.observe_latency(result.latency_s)
     await output.send_serialized(articles_topic, event.doc_id, result.article)
     for comment in result.comments:
@@ -162,7 +174,9 @@ async def _publish(
     outbox.add(record, result)
 
 
-async def reject(source_path: str | None, doc_id: str | None, reason: str, detail: str) -> None:
+async def reject(
+    source_path: str | None, doc_id: str | None, reason: Reason, detail: str
+) -> None:
     """Publish a rejection of an event the worker could not process."""
     path = source_path or "<newswire.files>"
     await rejected_topic.send(

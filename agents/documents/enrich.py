@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -87,38 +87,10 @@ def enrich(
     article_counts, comment_counts = found.counts[0], found.counts[1:]
 
     article_time = _event_time(article.published, file.received_at)
-    authors = {c.comment_id: c.author for c in document.comments}
-    comment_events = [
-        CommentEvent(
-            doc_id=file.doc_id,
-            comment_id=c.comment_id,
-            parent_id=c.parent_id,
-            depth=c.depth,
-            author=c.author,
-            author_handle=c.author_handle,
-            posted_at=c.posted_at,
-            score=c.score,
-            text=c.text,
-            quotes=_quotes(c, authors),
-            actors=_actor_list(found_in, actor),
-        )
-        for c, found_in in zip(document.comments, comment_counts, strict=True)
-    ]
-    article_event = ArticleEvent(
-        doc_id=file.doc_id,
-        source_path=file.source_path,
-        title=article.title,
-        title_derived=article.title_derived,
-        outlet=article.outlet,
-        published=article.published,
-        language=article.language,
-        text=article.body,
-        word_count=len(headline.split()) + len(article.body.split()),
-        comment_count=len(document.comments),
-        comment_count_declared=document.comment_count_declared,
-        actors=_article_actors(article_counts, sum(comment_counts, Counter()), actor),
-        received_at=file.received_at,
-        processed_at=processed_at,
+    comment_events = _comment_events(file.doc_id, document.comments, comment_counts, actor)
+    article_event = _article_event(
+        file, document, headline, article_counts, sum(comment_counts, Counter()), actor,
+        processed_at,
     )
     mentions = _mentions(
         file,
@@ -138,6 +110,60 @@ def enrich(
         mentions=mentions,
         commenters=_commenters(file.doc_id, source, document.comments),
     )
+
+
+def _article_event(
+    file: FileEvent,
+    document: Document,
+    headline: str,
+    article_counts: Counter[str],
+    comment_total: Counter[str],
+    actor: Callable[[str], Actor | None],
+    processed_at: datetime,
+) -> ArticleEvent:
+    """The article's event: its text, its counts, and the actors it and its thread name."""
+    return ArticleEvent(
+        doc_id=file.doc_id,
+        source_path=file.source_path,
+        title=document.article.title,
+        title_derived=document.article.title_derived,
+        outlet=document.article.outlet,
+        published=document.article.published,
+        language=document.article.language,
+        text=document.article.body,
+        word_count=len(headline.split()) + len(document.article.body.split()),
+        comment_count=len(document.comments),
+        comment_count_declared=document.comment_count_declared,
+        actors=_article_actors(article_counts, comment_total, actor),
+        received_at=file.received_at,
+        processed_at=processed_at,
+    )
+
+
+def _comment_events(
+    doc_id: str,
+    comments: Sequence[Comment],
+    counts: Sequence[Counter[str]],
+    actor: Callable[[str], Actor | None],
+) -> list[CommentEvent]:
+    """One event per comment, with its quotes and the actors it mentions."""
+    authors = {c.comment_id: c.author for c in comments}
+    return [
+        CommentEvent(
+            doc_id=doc_id,
+            comment_id=c.comment_id,
+            parent_id=c.parent_id,
+            depth=c.depth,
+            author=c.author,
+            author_handle=c.author_handle,
+            posted_at=c.posted_at,
+            score=c.score,
+            text=c.text,
+            quotes=_quotes(c, authors),
+            actors=_actor_list(found_in, actor),
+        )
+        for c, found_in in zip(comments, counts, strict=True)
+    ]
 
 
 def _quotes(comment: Comment, authors: Mapping[str, str | None]) -> list[QuoteRef]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import PurePath
-from typing import Any
+from typing import TypedDict
 
 from agents.counting import format_time
 from streams.models import ArticleEvent
@@ -12,10 +12,30 @@ from streams.models import ArticleEvent
 LATEST_ARTICLES = 20
 ACTORS_PER_ARTICLE = 8
 
-Json = dict[str, Any]
 
 
-def article_summary(article: ArticleEvent) -> Json:
+class ActorSummary(TypedDict):
+    id: str
+    name: str
+    type: str
+    mentions: int
+
+
+class LatestArticle(TypedDict):
+    """``latest-articles`` table: one entry of a files partition's list."""
+
+    doc_id: str
+    title: str
+    outlet: str | None
+    published: str | None
+    name: str  # the file name
+    word_count: int
+    comment_count: int
+    actors: list[ActorSummary]
+    processed_at: str  # microseconds: the list is ordered by it
+
+
+def article_summary(article: ArticleEvent) -> LatestArticle:
     """What the latest-articles list shows of an article: title, outlet, main actors."""
     actors = sorted(article.actors, key=lambda a: (-a.mentions, a.id))[:ACTORS_PER_ARTICLE]
     return {
@@ -36,8 +56,8 @@ def article_summary(article: ArticleEvent) -> Json:
 
 
 def push_latest(
-    items: list[Json] | None, summary: Json, limit: int = LATEST_ARTICLES
-) -> list[Json]:
+    items: list[LatestArticle] | None, summary: LatestArticle, limit: int = LATEST_ARTICLES
+) -> list[LatestArticle]:
     """``summary`` first, then the others (without an older copy of it), at most ``limit``."""
     rest = [item for item in items or [] if item.get("doc_id") != summary["doc_id"]]
     return [summary, *rest][:limit]

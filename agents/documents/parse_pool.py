@@ -26,6 +26,7 @@ from agents.documents.prepared import Failed, Prepared, prepare
 from agents.extraction.actors import default_gazetteer
 from streams.gc_tuning import tune_gc
 from streams.models import FileEvent, Source
+from streams.reasons import Reason
 from streams.settings import Settings
 
 log = logging.getLogger("newswire.parse_pool")
@@ -340,7 +341,7 @@ class DocumentParser:
 
     def _too_long(self) -> Failed:
         return Failed(f"parsing took more than {self.timeout:g} s (NEWSWIRE_PARSE_TIMEOUT)",
-                      reason="parse_timeout")
+                      reason=Reason.PARSE_TIMEOUT)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ and a few plain values, no models to pickle).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agents.documents.enrich import enrich
-from agents.documents.latest import article_summary
+from agents.documents.latest import LatestArticle, article_summary
 from agents.extraction.actors import Gazetteer
 from streams.models import FileEvent, Source, dumps
+from streams.reasons import Reason
 
 if TYPE_CHECKING:
     from agents.extraction.ner import EntityRecognizer
@@ -27,7 +28,7 @@ class Prepared:
     comments: tuple[bytes, ...]
     mentions: tuple[tuple[str, bytes], ...]  # (table key, MentionEvent)
     commenters: tuple[tuple[str, bytes], ...]  # (commenter key, CommenterEvent)
-    summary: dict[str, Any]  # the latest-articles entry (agents.documents.latest)
+    summary: LatestArticle
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class Failed:
     or took too long): why, for a rejection with ``reason``."""
 
     error: str
-    reason: str = "parse_error"
+    reason: Reason = Reason.PARSE_ERROR
 
 
 def prepare(

@@ -11,6 +11,7 @@ from typing import Any
 from streams import metrics
 from streams.app import app
 from streams.models import RejectedEvent
+from streams.reasons import Reason
 from streams.topics import rejected_topic
 
 
@@ -21,4 +22,4 @@ async def count_rejections(stream: Any) -> None:
         if isinstance(event, RejectedEvent):
             metrics.files_rejected.labels(event.stage, event.reason).inc()
         else:
-            metrics.files_rejected.labels("unknown", "malformed_event").inc()
+            metrics.files_rejected.labels("unknown", Reason.MALFORMED_EVENT).inc()

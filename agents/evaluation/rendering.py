@@ -6,11 +6,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from agents.evaluation.scores import Report, Score
+from agents.evaluation.scores import NerNames, Report, Score
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 __all__ = ["render_json", "render_summary", "render_text", "report_dict"]
 
@@ -21,7 +25,6 @@ _CAPTIONS = {
     "names": "known: the set's actor ids (the targets); new: every other actor found,"
              " matched by name with new_actors; all: both",
 }
-
 
 
 def _plain(value: Any) -> Any:
@@ -85,18 +88,9 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
-def render_text(report: Report, *, details: int = 20) -> str:
-    """The report as tables for people, with the first ``details`` mismatches."""
-    from rich.console import Console
+def _actor_table(report: Report) -> Table:
+    """Actor mentions per scope and type: tp, fp, fn, precision, recall and F1."""
     from rich.table import Table
-
-    out = io.StringIO()
-    console = Console(file=out, width=100, color_system=None, highlight=False)
-    ner = "on" if report.ner else "off"
-    console.print(
-        f"newswire eval: {report.documents} documents, {report.comments} comments"
-        f" ({report.directory or 'set'}); NER {ner}; {report.docs_per_second:.0f} documents/s"
-    )
 
     actors = Table(
         title="Actor mentions", title_justify="left", caption_justify="left",
@@ -118,18 +112,25 @@ def render_text(report: Report, *, details: int = 20) -> str:
             actors.add_row(scope, kind, str(score.tp), str(score.fp), str(score.fn),
                            _percent(score.precision), _percent(score.recall), _percent(score.f1))
         actors.add_section()
-    console.print(actors)
-    if report.ner_names is not None:
-        names = report.ner_names
-        console.print(
-            f"NER names: {names.true} true, {names.false} false"
-            f" (precision {_percent(names.precision)}), recall {_percent(names.recall)} of"
-            f" {names.reachable} annotated person/organisation names the gazetteer misses"
-        )
-        if names.true_names:
-            console.print("  true: " + "; ".join(names.true_names))
-        if names.false_names:
-            console.print("  false: " + "; ".join(names.false_names))
+    return actors
+
+
+def _print_ner_names(console: Console, names: NerNames) -> None:
+    """The names NER found beyond the gazetteer: how many true and false, and which."""
+    console.print(
+        f"NER names: {names.true} true, {names.false} false"
+        f" (precision {_percent(names.precision)}), recall {_percent(names.recall)} of"
+        f" {names.reachable} annotated person/organisation names the gazetteer misses"
+    )
+    if names.true_names:
+        console.print("  true: " + "; ".join(names.true_names))
+    if names.false_names:
+        console.print("  false: " + "; ".join(names.false_names))
+
+
+def _fields_table(report: Report) -> Table:
+    """Exact-match rates of the comment fields, the article's fields and the counts."""
+    from rich.table import Table
 
     fields = Table(title="Exact match", title_justify="left")
     for column in ("what", "field", "correct", "total", "rate"):
@@ -144,8 +145,11 @@ def render_text(report: Report, *, details: int = 20) -> str:
         for name, rate in rates.items():
             fields.add_row(what, name, str(rate.correct), str(rate.total), _percent(rate.rate))
         fields.add_section()
-    console.print(fields)
+    return fields
 
+
+def _print_mismatches(console: Console, report: Report, details: int) -> None:
+    """How many mismatches, and the first ``details`` of them."""
     if report.mismatches:
         shown = report.mismatches[:details]
         console.print(f"{len(report.mismatches)} mismatches" + (
@@ -154,11 +158,34 @@ def render_text(report: Report, *, details: int = 20) -> str:
         for m in shown:
             console.print(f"  {m.document} {m.where} {m.field}: expected {_plain(m.expected)!r},"
                           f" found {_plain(m.found)!r}")
+
+
+def _print_verdict(console: Console, report: Report) -> None:
+    """Each target failed, or that all are met."""
     failures = report.failures()
     for line in failures:
         console.print(f"TARGET FAILED: {line}")
     if not failures:
         console.print("all targets met")
+
+
+def render_text(report: Report, *, details: int = 20) -> str:
+    """The report as tables for people, with the first ``details`` mismatches."""
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None, highlight=False)
+    ner = "on" if report.ner else "off"
+    console.print(
+        f"newswire eval: {report.documents} documents, {report.comments} comments"
+        f" ({report.directory or 'set'}); NER {ner}; {report.docs_per_second:.0f} documents/s"
+    )
+    console.print(_actor_table(report))
+    if report.ner_names is not None:
+        _print_ner_names(console, report.ner_names)
+    console.print(_fields_table(report))
+    _print_mismatches(console, report, details)
+    _print_verdict(console, report)
     return out.getvalue()
 
 

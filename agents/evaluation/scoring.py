@@ -10,7 +10,8 @@ Kafka or Faust.
   else with its name (a spelling the gazetteer knows, the same surname for a person);
   the report splits actors the gazetteer knows from the others. Older scheme: the
   listed ids per part, every other actor against ``new_actors`` by name on the whole
-  document. Every mention found is scored once.
+  document. Every mention found is scored once (:mod:`agents.evaluation.actor_scoring`,
+  names matched by :mod:`agents.evaluation.matching`).
 - comment structure: exact-match rate of each field over every annotated comment,
   matched by id; a comment the parser invents counts as a wrong id.
 - the article: title and title_derived always; outlet and published where the
@@ -21,27 +22,25 @@ Kafka or Faust.
 
 from __future__ import annotations
 
-import re
 import time
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from agents.documents.enrich import enrich
-from agents.evaluation.annotations import ActorName, EvalDocument, EvalSet, load_set
-from agents.evaluation.scores import Mismatch, NerNames, Report, Score, count_score, tally
-from agents.extraction.actors import Gazetteer, default_gazetteer, fold
+from agents.evaluation.actor_scoring import score_actors
+from agents.evaluation.annotations import EvalDocument, EvalSet, load_set
+from agents.evaluation.scores import Mismatch, NerNames, Report, tally
+from agents.extraction.actors import Gazetteer, default_gazetteer
 from streams.ingest import read_document
-from streams.models import ActorMention, ArticleActor, CommentEvent, FileEvent
+from streams.models import CommentEvent, FileEvent
 
 if TYPE_CHECKING:
     from agents.extraction.ner import EntityRecognizer
 
 __all__ = ["evaluate"]
 
-Part = Literal["article", "comments"]
 _MAX_BYTES = 64 * 1024 * 1024  # annotated documents are small; this only guards the reader
 
 
@@ -79,7 +78,7 @@ def evaluate(
                                               "a document", f"{event.reason}: {event.detail}"))
             _score_article(report, document, None, None, None, None, None, 0)
             _score_comments(report, document, [])
-            _score_actors(report, document, [], [], known_ids, gazetteer)
+            score_actors(report, document, [], [], known_ids, gazetteer)
             continue
         article = result.article
         _score_article(
@@ -87,7 +86,7 @@ def evaluate(
             article.published, article.comment_count_declared, len(result.comments),
         )
         _score_comments(report, document, result.comments)
-        _score_actors(report, document, article.actors, result.comments, known_ids, gazetteer)
+        score_actors(report, document, article.actors, result.comments, known_ids, gazetteer)
     return report
 
 
@@ -188,214 +187,3 @@ def _score_comments(
                 Mismatch(document.name, f"comment {comment.comment_id}", "id", None,
                          comment.comment_id)
             )
-
-
-def _found_by_part(
-    actors: Sequence[ArticleActor], comments: Sequence[CommentEvent]
-) -> dict[Part, Counter[str]]:
-    """Mentions found per actor, in the article's own text and in the comments."""
-    in_comments: Counter[str] = Counter()
-    for comment in comments:
-        for actor in comment.actors:
-            in_comments[actor.id] += actor.mentions
-    in_article = Counter({actor.id: actor.mentions - in_comments[actor.id] for actor in actors})
-    return {"article": +in_article, "comments": in_comments}
-
-
-def _score_actors(
-    report: Report,
-    document: EvalDocument,
-    actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
-    known_ids: frozenset[str],
-    gazetteer: Gazetteer,
-) -> None:
-    if report.scheme == "ids":
-        _score_by_id(report, document, actors, comments, gazetteer)
-    else:
-        _score_listed(report, document, actors, comments, known_ids, gazetteer)
-
-
-# --------------------------------------------------------------------------- scheme ids
-
-
-def _name_key(name: str) -> list[str]:
-    return fold(name.replace("’", "'")).replace("-", " ").replace("'", " ").split()
-
-
-_PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*")
-
-
-def _forms(forms: Iterable[str]) -> list[str]:
-    """Annotated forms, "Parti action nationale (PAN)" read as both of its names."""
-    found = []
-    for form in forms:
-        found.append(_PARENTHESIS.sub(" ", form).strip())
-        found.extend(match.group(1) for match in _PARENTHESIS.finditer(form))
-    return found
-
-
-def _same_actor(
-    name: ActorName, actor: ActorMention, gazetteer: Gazetteer
-) -> bool:
-    """Whether an annotated actor (by name, or a form the text writes it in) and an actor
-    found are the same one."""
-    if name.type != actor.type:
-        return False
-    wanted, got = _name_key(name.name), _name_key(actor.name)
-    if wanted == got or "-".join(wanted) == actor.id:
-        return True
-    if any(_name_key(form) == got for form in _forms(name.forms)):
-        return True  # "Parti travailliste" found, "Labour Party (UK)" annotated
-    if gazetteer.get(actor.id) is not None:
-        # "Volodymyr Zelenskyy" is an alias; so is a form the text uses.
-        return any(gazetteer.lookup(form) == actor.id
-                   for form in (name.name, *_forms(name.forms)))
-    # A person's surname alone, or a fuller form of the same name.
-    return (actor.type == "person" and bool(wanted and got) and wanted[-1] == got[-1]
-            and len(wanted[-1]) > 2)
-
-
-def _match_ids(
-    names: Mapping[str, ActorName], found: Mapping[str, ActorMention], gazetteer: Gazetteer
-) -> dict[str, str]:
-    """Found id -> annotated id: the same id, else the same actor by name (one to one)."""
-    matched = {actor_id: actor_id for actor_id in found if actor_id in names}
-    free = [actor_id for actor_id in names if actor_id not in matched.values()]
-    for actor_id, actor in found.items():
-        if actor_id in matched:
-            continue
-        same = next((a for a in free if _same_actor(names[a], actor, gazetteer)), None)
-        if same is not None:
-            matched[actor_id] = same
-            free.remove(same)
-    return matched
-
-
-def _is_known(gazetteer: Gazetteer, actor_id: str, name: str) -> bool:
-    return gazetteer.get(actor_id) is not None or gazetteer.lookup(name) is not None
-
-
-def _score_by_id(
-    report: Report,
-    document: EvalDocument,
-    actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
-    gazetteer: Gazetteer,
-) -> None:
-    """Every actor by id (or name), per part; split by whether the gazetteer knows it."""
-    annotation = document.annotation
-    names = annotation.actor_names
-    found_actors = {actor.id: actor for actor in actors}
-    matched = _match_ids(names, found_actors, gazetteer)
-    found = _found_by_part(actors, comments)
-    expected: dict[Part, Mapping[str, int]] = {
-        "article": annotation.actors.article, "comments": annotation.actors.comments,
-    }
-    for part in ("article", "comments"):
-        got: Counter[str] = Counter()
-        for actor_id, count in found[part].items():
-            got[matched.get(actor_id, "?" + actor_id)] += count
-        for actor_id in sorted(set(expected[part]) | set(got)):
-            want, have = expected[part].get(actor_id, 0), got.get(actor_id, 0)
-            score = count_score(want, have)
-            if actor_id.startswith("?"):
-                actor = found_actors[actor_id[1:]]
-                kind, known = actor.type, gazetteer.get(actor.id) is not None
-            else:
-                kind = names[actor_id].type
-                known = _is_known(gazetteer, actor_id, names[actor_id].name)
-            scope = report.known if known else report.new
-            scope[kind] = scope[kind] + score
-            report.known_parts[part] += score
-            if want != have:
-                report.mismatches.append(Mismatch(
-                    document.name, f"actors/{part}", actor_id.lstrip("?"), want, have))
-
-
-# --------------------------------------------------------------------------- older scheme
-
-
-def _score_listed(
-    report: Report,
-    document: EvalDocument,
-    actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
-    known_ids: frozenset[str],
-    gazetteer: Gazetteer,
-) -> None:
-    """Known actors per (actor, part); the others against ``new_actors``, per document."""
-    found = _found_by_part(actors, comments)
-    expected: dict[Part, Mapping[str, int]] = {
-        "article": document.annotation.actors.article,
-        "comments": document.annotation.actors.comments,
-    }
-    kinds = {actor.id: actor.type for actor in actors}
-    for part in ("article", "comments"):
-        for actor_id in sorted(set(expected[part]) | (set(found[part]) & known_ids)):
-            want, got = expected[part].get(actor_id, 0), found[part].get(actor_id, 0)
-            score = count_score(want, got)
-            known = gazetteer.get(actor_id)
-            kind = kinds.get(actor_id) or (known.type if known else "unknown")
-            report.known[kind] = report.known.get(kind, Score()) + score
-            report.known_parts[part] += score
-            if want != got:
-                report.mismatches.append(
-                    Mismatch(document.name, f"actors/{part}", actor_id, want, got)
-                )
-    others = [actor for actor in actors if actor.id not in known_ids]
-    _score_new(report, document, others, gazetteer)
-
-
-def _score_new(
-    report: Report,
-    document: EvalDocument,
-    actors: Iterable[ActorMention],
-    gazetteer: Gazetteer,
-) -> None:
-    """Actors outside the set's ids against the annotated ``new_actors``, by name."""
-    remaining = list(actors)
-    names = report.ner_names
-    for entry in document.annotation.new_actors:
-        wanted = ActorName(name=entry.name, type=entry.type)
-        match = next((a for a in remaining if _same_actor(wanted, a, gazetteer)
-                      or _same_actor(ActorName(name=entry.name, type=a.type), a, gazetteer)),
-                     None)
-        if match is None:
-            report.new[entry.type] += Score(fn=entry.mentions)
-            report.mismatches.append(
-                Mismatch(document.name, "new actors", entry.name, entry.mentions, 0)
-            )
-            if names is not None and entry.type != "country":
-                names.reachable += 1
-            continue
-        remaining.remove(match)
-        by_ner = gazetteer.get(match.id) is None
-        if names is not None and by_ner and entry.type != "country":
-            names.reachable += 1
-        if match.type != entry.type:
-            report.new[entry.type] += Score(fn=entry.mentions)
-            report.new[match.type] += Score(fp=match.mentions)
-            report.mismatches.append(Mismatch(
-                document.name, "new actors", entry.name, entry.type, f"{match.id} {match.type}"
-            ))
-            if names is not None and by_ner:
-                names.false += 1
-                names.false_names.append(f"{document.name}: {match.name} ({match.type})")
-            continue
-        report.new[entry.type] += count_score(entry.mentions, match.mentions)
-        if entry.mentions != match.mentions:
-            report.mismatches.append(Mismatch(
-                document.name, "new actors", entry.name, entry.mentions, match.mentions
-            ))
-        if names is not None and by_ner:
-            names.true += 1
-            names.true_names.append(f"{document.name}: {match.name}")
-    for actor in remaining:
-        report.new[actor.type] += Score(fp=actor.mentions)
-        report.mismatches.append(
-            Mismatch(document.name, "new actors", actor.id, 0, actor.mentions)
-        )
-        if names is not None and gazetteer.get(actor.id) is None:
-            names.false += 1
-            names.false_names.append(f"{document.name}: {actor.name} ({actor.type})")

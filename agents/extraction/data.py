@@ -23,13 +23,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from agents.extraction.entries import (
+    Actor,
+    ActorType,
+    BareName,
+    BareRole,
+    Holder,
+    Metonym,
+    Office,
+    Role,
+    RoleTable,
+)
+from agents.extraction.files import Countries, Country, Part
 from agents.extraction.folding import key
 
 __all__ = [
@@ -46,237 +55,7 @@ __all__ = [
     "load_actors_file",
 ]
 
-ActorType = Literal["person", "organization", "country"]
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _PACKAGE = __name__.rpartition(".")[0]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class Actor(_Frozen):
-    """A person, organisation or state, as the gazetteer describes it."""
-
-    id: str = Field(pattern=_SLUG, description="Stable lowercase slug")
-    name: str = Field(min_length=1, description="Display name")
-    type: ActorType
-    aliases: tuple[str, ...] = Field(default=(), description="Matched ignoring case and accents")
-    cased_aliases: tuple[str, ...] = Field(
-        default=(), description="Matched ignoring accents only, with the written case"
-    )
-    surnames: tuple[str, ...] = Field(
-        default=(),
-        description="A person's surname alone: counted only in a document that also names"
-        " the person in full or by a role",
-    )
-    short_forms: tuple[str, ...] = Field(
-        default=(),
-        description="Short forms counted only in a document that also names the actor"
-        " otherwise ('l'Alliance' for NATO)",
-    )
-
-
-class Holder(_Frozen):
-    """Who held an office, from ``from`` (inclusive) to ``to`` (exclusive; null: still)."""
-
-    actor: str
-    start: date = Field(alias="from")
-    end: date | None = Field(default=None, alias="to")
-
-    def holds_on(self, day: date) -> bool:
-        """Whether this holder was in office on ``day``."""
-        return self.start <= day and (self.end is None or day < self.end)
-
-
-class Role(_Frozen):
-    """An office named by a phrase ("le président russe") and its wordings."""
-
-    phrase: str = Field(min_length=1)
-    variants: tuple[str, ...] = ()
-    holders: tuple[Holder, ...] = ()
-    also: tuple[str, ...] = Field(
-        default=(),
-        description="Actors counted with every use of the phrase, beyond those named in it",
-    )
-    of: str | None = Field(default=None, description="The state or organisation of the office")
-    office: str | None = Field(default=None, description="head_of_state, foreign_minister...")
-
-    def holder_on(self, day: date) -> str | None:
-        """The id of the office holder on ``day``, if the table knows one."""
-        return next((h.actor for h in self.holders if h.holds_on(day)), None)
-
-    def former_holder(self, day: date) -> str | None:
-        """The one past holder of an office vacant on ``day`` ("l'ancien président soviétique").
-
-        None while someone holds it or when several did: "l'ancien président américain"
-        could be any of them.
-        """
-        if self.holder_on(day) is not None:
-            return None
-        past = {h.actor for h in self.holders if h.end is not None and h.end <= day}
-        return past.pop() if len(past) == 1 else None
-
-
-class BareRole(_Frozen):
-    """Wordings of an office without its state ("la Première ministre"): the state is the
-    one the document is about."""
-
-    office: str
-    phrases: tuple[str, ...]
-
-
-class BareName(_Frozen):
-    """A name without its state ("le Sénat", "le Parti démocrate"): the institution of
-    the state the document is about, when the table knows it."""
-
-    phrases: tuple[str, ...]
-    of: dict[str, str] = Field(description="State id -> the actor the name stands for there")
-
-
-class Metonym(_Frozen):
-    """A place that stands for an actor except where it only names the place
-    ("Bruxelles a tranché": the EU; "réunis à Bruxelles": nothing)."""
-
-    phrase: str
-    actor: str
-    not_after: tuple[str, ...] = ()
-
-
-class RoleTable(_Frozen):
-    """The contents of ``roles.json``."""
-
-    titles: tuple[str, ...] = Field(
-        default=(), description='Words between a role and a name in apposition: "M."'
-    )
-    former: tuple[str, ...] = Field(
-        default=(), description='Before a role, make it a past holder: "ancien", "ex"'
-    )
-    other_before: tuple[str, ...] = Field(
-        default=(), description='Before a role, make it someone else: "vice", "futur"'
-    )
-    other_after: tuple[str, ...] = Field(
-        default=(), description='After a role, make it someone else: "adjoint", "de l\'époque"'
-    )
-    office_templates: dict[str, tuple[str, ...]] = Field(
-        default_factory=dict,
-        description="Per office, wordings with {m}/{f} (the state's adjective), {de} (the"
-        " state after 'de': 'du Brésil'); 'titled' applies to every office with titles,"
-        " {title_m}/{title_f} standing for each of them",
-    )
-    not_names: tuple[str, ...] = Field(
-        default=(),
-        description="Capitalised words before or after a known name that are not part of"
-        " another name: titles, sentence openers ('M.', 'Président', 'Selon')",
-    )
-    bare_roles: tuple[BareRole, ...] = ()
-    bare_names: tuple[BareName, ...] = ()
-    metonyms: tuple[Metonym, ...] = ()
-    roles: tuple[Role, ...] = ()
-
-
-class Office(_Frozen):
-    """An office of a state or an organisation, its titles, wordings and holders."""
-
-    of: str
-    office: str
-    titles: tuple[str, ...] = Field(default=(), description='"masculine|feminine" titles')
-    phrases: tuple[str, ...] = ()
-    holders: tuple[Holder, ...] = ()
-
-
-class _Person(_Frozen):
-    id: str = Field(pattern=_SLUG)
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-    surnames: tuple[str, ...] = ()
-    cased_aliases: tuple[str, ...] = ()
-
-
-class _Organization(_Frozen):
-    id: str = Field(pattern=_SLUG)
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-    cased_aliases: tuple[str, ...] = ()
-    short_forms: tuple[str, ...] = ()
-
-
-class _Part(_Frozen):
-    """One data file other than ``countries.json`` and ``roles.json``."""
-
-    about: str = ""
-    actors: tuple[Actor, ...] = ()
-    people: tuple[_Person, ...] = ()
-    organizations: tuple[_Organization, ...] = ()
-    offices: tuple[Office, ...] = ()
-    roles: tuple[Role, ...] = ()
-    bare_names: tuple[BareName, ...] = ()
-    non_mentions: tuple[str, ...] = ()
-    uncertain: tuple[str, ...] = Field(default=(), description="Ids whose dates are estimates")
-
-
-class _Generated(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    iso: str
-    id: str
-    name: str
-    names: tuple[str, ...] = ()
-    capital: str | None = None
-
-
-class _Country(_Frozen):
-    generated: _Generated
-    id: str | None = None
-    name: str | None = None
-    article: str = ""
-    adjectives: tuple[str, ...] = ()
-    capitals: tuple[str, ...] | None = None
-    aliases: tuple[str, ...] = ()
-    cased_aliases: tuple[str, ...] = ()
-    not_aliases: tuple[str, ...] = ()
-    skip: bool = False
-
-    def actor(self) -> Actor:
-        generated = self.generated
-        drop = {key(name) for name in self.not_aliases}
-        capitals = self.capitals if self.capitals is not None else (
-            (generated.capital,) if generated.capital else ()
-        )
-        names = [n for n in (*generated.names, *self.aliases, *capitals) if key(n) not in drop]
-        return Actor(
-            id=self.id or generated.id,
-            name=self.name or generated.name,
-            type="country",
-            aliases=tuple(dict.fromkeys(names)),
-            cased_aliases=self.cased_aliases,
-        )
-
-    def de_forms(self) -> list[str]:
-        """The state after "de", in its main names: "du Brésil", "de l'Égypte", "d'Israël"."""
-        forms = []
-        for name in self.generated.names[:1] + tuple(
-            a for a in self.aliases if key(a) in {key(n) for n in self.generated.names[:1]}
-        ):
-            forms.append(_de_form(self.article, name))
-        return list(dict.fromkeys(forms))
-
-
-def _de_form(article: str, name: str) -> str:
-    if article == "le":
-        return f"du {name}"
-    if article == "les":
-        return f"des {name}"
-    if article == "la":
-        return f"de la {name}"
-    if article == "l'":
-        return f"de l'{name}"
-    return f"d'{name}" if name[:1].lower() in "aeiouyéèêâîôûh" else f"de {name}"
-
-
-class _Countries(_Frozen):
-    about: str = ""
-    countries: tuple[_Country, ...]
 
 
 @dataclass
@@ -320,7 +99,7 @@ def _merge(actors: dict[str, Actor], actor: Actor, origin: str) -> None:
     })
 
 
-def _part_actors(part: _Part) -> Iterator[Actor]:
+def _part_actors(part: Part) -> Iterator[Actor]:
     yield from part.actors
     for person in part.people:
         yield Actor(type="person", **person.model_dump())
@@ -329,7 +108,7 @@ def _part_actors(part: _Part) -> Iterator[Actor]:
 
 
 def _wordings(
-    office: Office, country: _Country | None, templates: dict[str, tuple[str, ...]]
+    office: Office, country: Country | None, templates: dict[str, tuple[str, ...]]
 ) -> list[str]:
     """Every wording of an office: its explicit phrases, and for a state's office the
     templates filled with its titles, adjectives and names."""
@@ -355,7 +134,7 @@ def _wordings(
 
 
 def _office_roles(
-    offices: Iterable[Office], countries: dict[str, _Country], table: RoleTable
+    offices: Iterable[Office], countries: dict[str, Country], table: RoleTable
 ) -> list[Role]:
     """One role per office. A wording that two offices of different holders share ("le
     président congolais": two Congos) is dropped: it names neither for sure."""
@@ -385,7 +164,7 @@ def load_actors_file(path: Path) -> tuple[list[Actor], list[str]]:
     if isinstance(raw, list):
         raw = {"actors": raw}
     try:
-        part = _Part.model_validate(raw)
+        part = Part.model_validate(raw)
     except ValueError as exc:
         raise ValueError(f"{path.name}: {exc}") from exc
     actors: dict[str, Actor] = {}
@@ -396,17 +175,17 @@ def load_actors_file(path: Path) -> tuple[list[Actor], list[str]]:
     return list(actors.values()), list(part.non_mentions)
 
 
-def _countries(folder: Path | None) -> dict[str, _Country]:
+def _countries(folder: Path | None) -> dict[str, Country]:
     """The states and territories of ``countries.json`` that are actors, by id."""
-    countries = _Countries.model_validate_json(_read(folder, "countries.json"))
+    countries = Countries.model_validate_json(_read(folder, "countries.json"))
     return {country.actor().id: country for country in countries.countries
             if not country.skip}
 
 
-def _parts(folder: Path | None) -> Iterator[tuple[str, _Part]]:
+def _parts(folder: Path | None) -> Iterator[tuple[str, Part]]:
     for name in _part_names(folder):
         try:
-            yield name, _Part.model_validate(json.loads(_read(folder, name)))
+            yield name, Part.model_validate(json.loads(_read(folder, name)))
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from exc
 
@@ -420,7 +199,7 @@ def _join_bare_names(names: Iterable[BareName]) -> tuple[BareName, ...]:
     return tuple(BareName(phrases=(phrase,), of=of) for phrase, of in joined.items())
 
 
-def _demonyms(countries: dict[str, _Country]) -> dict[str, str]:
+def _demonyms(countries: dict[str, Country]) -> dict[str, str]:
     """Every form of the states' adjectives ("roumain", "roumaines"), folded, and its
     state; a form two states share ("congolais") names neither."""
     owners: dict[str, set[str]] = {}

@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from agents.extraction.data import Actor, BareName, BareRole, Metonym, Role, RoleTable
+from agents.extraction.entries import Actor, BareName, BareRole, Metonym, Role, RoleTable
 from agents.extraction.folding import APOSTROPHES, DASHES, fold, key, scan, shape
 from agents.extraction.matcher import PhraseMatcher
 

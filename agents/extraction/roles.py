@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agents.extraction.data import RoleTable
+from agents.extraction.entries import RoleTable
 from agents.extraction.folding import APOSTROPHES
 from agents.extraction.phrases import Hit, alternation
 

@@ -25,6 +25,20 @@ INSTALL_HINT = (
 
 
 
+# Sized for a 2-core machine that also runs workers and tests; the GC flags are the ones
+# Kafka's own start scripts use.
+JVM_OPTIONS = (
+    "-Xms256m",
+    "-Xmx1g",
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djava.awt.headless=true",
+)
+
+
 class KafkaPrerequisiteError(RuntimeError):
     """Java or Maven is missing; the message says what to install."""
 

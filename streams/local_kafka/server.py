@@ -23,6 +23,7 @@ from streams.certificates import (
     make_certificates,
 )
 from streams.local_kafka.prerequisites import (
+    JVM_OPTIONS,
     KAFKA_VERSION,
     POM_PATH,
     LocalKafkaError,
@@ -44,20 +45,6 @@ from streams.local_kafka.properties import (
 _STATE_FILE = "local-kafka.json"
 _PID_FILE = "broker.pid"
 _LOG_TAIL_LINES = 60
-
-# Sized for a 2-core machine that also runs workers and tests; the GC flags are the ones
-# Kafka's own start scripts use.
-_JVM_OPTIONS = (
-    "-Xms256m",
-    "-Xmx1g",
-    "-XX:+UseG1GC",
-    "-XX:MaxGCPauseMillis=20",
-    "-XX:InitiatingHeapOccupancyPercent=35",
-    "-XX:+ExplicitGCInvokesConcurrent",
-    "-XX:+ExitOnOutOfMemoryError",
-    "-Djava.awt.headless=true",
-)
-
 
 class _State(TypedDict, total=False):
     """What a data directory remembers between starts (``local-kafka.json``)."""
@@ -177,24 +164,12 @@ class LocalKafka:
                 f"port {self.host}:{self._port} of the broker in {self.data_dir} is taken by "
                 f"another process (the port is kept in {self.data_dir / _STATE_FILE})"
             )
-        secured = self.security_protocol != "PLAINTEXT"
-        self._probe_port = free_port(self.host) if secured else self._port
-        if self.tls:
-            try:
-                make_certificates(self.tls_dir, self.host)
-            except CertificateError as exc:
-                raise LocalKafkaError(str(exc)) from None
-        properties = write_properties(
-            self.data_dir / "server.properties",
-            self.server_settings(free_port(self.host), self._probe_port),
-        )
-        log4j_config = self.data_dir / "log4j2.properties"
-        log4j_config.write_text(LOG4J_CONFIG, encoding="utf-8")
+        properties, log4j_config = self._write_configuration()
         self._format_storage_once(java, classpath, properties, state["cluster_id"])
 
         command = [
             java,
-            *_JVM_OPTIONS,
+            *JVM_OPTIONS,
             f"-Dlog4j2.configurationFile={log4j_config.as_uri()}",
             "-cp",
             classpath,
@@ -312,6 +287,24 @@ class LocalKafka:
                     f"(log: {self.log_file}):\n{self.log_tail()}"
                 )
             time.sleep(0.2)
+
+    def _write_configuration(self) -> tuple[Path, Path]:
+        """This start's ``server.properties`` and Log4j settings (and TLS material)."""
+        secured = self.security_protocol != "PLAINTEXT"
+        probe_port = free_port(self.host) if secured else self.port
+        self._probe_port = probe_port
+        if self.tls:
+            try:
+                make_certificates(self.tls_dir, self.host)
+            except CertificateError as exc:
+                raise LocalKafkaError(str(exc)) from None
+        properties = write_properties(
+            self.data_dir / "server.properties",
+            self.server_settings(free_port(self.host), probe_port),
+        )
+        log4j_config = self.data_dir / "log4j2.properties"
+        log4j_config.write_text(LOG4J_CONFIG, encoding="utf-8")
+        return properties, log4j_config
 
     def _read_state(self) -> _State:
         path = self.data_dir / _STATE_FILE

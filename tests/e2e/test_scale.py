@@ -47,7 +47,7 @@ def test_worker_restart_recovers_every_table_and_counts_the_backlog_once(
     """SIGTERM the worker, drop files while it is down, start it again: tables come back
     exactly from their changelogs and the backlog is counted once.
 
-    (Not run on Tansu: its ListOffsets answer loses the last changelog batch, design.md.)
+    (Not run on Tansu: its ListOffsets answer loses the last changelog batch: docs/operations.md.)
     """
     p = kafka_pipeline
     # Keep every bucket (the corpus threads are from 2021, the generated files from now),
