@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 INBOX ?= inbox
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit e2e kafka install clean
+.PHONY: run test prerequisites lint unit e2e kafka install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,13 @@ run: $(STAMP)
 	@test -d $(INBOX) || { mkdir -p $(INBOX) && cp samples/inbox/*.txt $(INBOX)/; }
 	$(BIN)/newswire run $(INBOX)
 
-## make test: lint, type checks, unit, integration and end-to-end tests on both brokers
-test: $(STAMP) lint
+## make test: lint, type checks, unit, integration and end-to-end tests on both brokers;
+## installs what the suite needs beyond Python first (scripts/test-prerequisites.sh)
+test: $(STAMP) prerequisites lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+prerequisites:
+	@scripts/test-prerequisites.sh
 
 ## make lint: style (ruff, with private attributes allowed in streams/faust_fixes only),
 ## types (mypy), and the direction of imports (import-linter, contracts in pyproject.toml)

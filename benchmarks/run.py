@@ -11,7 +11,9 @@ run itself is in :mod:`benchmarks.measure`, its report in :mod:`benchmarks.repor
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import sys
 from pathlib import Path
 
 from benchmarks.deployment import REPO, Deployment, Phase, offer_files, send_files
@@ -94,8 +96,20 @@ def _scale(args: argparse.Namespace) -> int:
     return 0
 
 
+def missing_extra(peer: bool) -> str | None:
+    """What to install before a run that compares with the peer, if it is missing."""
+    if peer and importlib.util.find_spec("quixstreams") is None:
+        return ("the Quix Streams peer needs the bench extra: pip install -e '.[bench]'"
+                " (or run with --no-peer)")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    missing = missing_extra(args.peer)
+    if missing:  # before any work: a run takes minutes
+        print(f"benchmark: {missing}", file=sys.stderr)
+        return 2
     if args.scale:
         return _scale(args)
     result = run(_options(args, args.n, args.peer))

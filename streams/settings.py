@@ -107,7 +107,15 @@ class Settings(BaseSettings):
     )
     rebalance_timeout: float = Field(default=10.0, description="Faust broker_rebalance_timeout")
     session_timeout: float = Field(default=10.0, description="Faust broker_session_timeout")
-    log_level: str = Field(default="info", description="Log level of newswire's processes")
+    log_level: str = Field(
+        default="info",
+        description="Level of the log files (NEWSWIRE_DATA_DIR/logs/<process>.log)",
+    )
+    verbose: int = Field(
+        default=0, ge=0, le=2,
+        description="What the terminal shows beyond newswire's own lines: 0 warnings and"
+        " errors of every library, 1 (-v) their INFO logs too, 2 (-vv) DEBUG",
+    )
     store: str = Field(
         default="memory://",
         description="Faust table store: memory:// or rocksdb:// (needs the rocksdict package)",

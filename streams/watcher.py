@@ -17,12 +17,11 @@ import shutil
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import watchfiles
-from rich.progress import Progress
 
 from streams.ingest import is_candidate, read_document
 from streams.models import FileEvent, RejectedEvent
@@ -132,12 +131,18 @@ def _stamp(path: Path) -> Stamp | None:
 class Watcher:
     """Watches one inbox directory (not its subfolders) and sends what settles there."""
 
-    def __init__(self, settings: Settings, sender: Sender, *, progress: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sender: Sender,
+        *,
+        report: Callable[[Path, FileEvent | RejectedEvent], None] | None = None,
+    ) -> None:
         self.settings = settings
         # Absolute: watchfiles reports absolute paths, compared with the inbox below.
         self.inbox = settings.inbox.absolute()
         self.sender = sender
-        self.progress = progress
+        self.report = report
         self.ledger: Ledger | None = None
         self._pending: dict[Path, tuple[Stamp, float]] = {}
         self.sent = 0
@@ -177,12 +182,9 @@ class Watcher:
             return
         total = len(self._pending)
         log.info("inbox %s: %d file(s) to send", self.inbox, total)
-        with Progress(disable=not self.progress, transient=True) as bar:
-            task = bar.add_task("sending inbox", total=total)
-            while self._pending:
-                await asyncio.sleep(self.settings.settle_seconds)
-                done = await self._flush_settled()
-                bar.update(task, advance=done)
+        while self._pending:
+            await asyncio.sleep(self.settings.settle_seconds)
+            await self._flush_settled()
 
     async def _follow(self, stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(
@@ -246,8 +248,10 @@ class Watcher:
             else:
                 self.rejected += 1
                 rows.append((path.name, stamp, None, event.reason))
-                log.warning("rejected %s: %s (%s)", path.name, event.reason, event.detail)
+                log.info("rejected %s: %s (%s)", path.name, event.reason, event.detail)
             self._after(path, event)
+            if self.report is not None:
+                self.report(path, event)
         assert self.ledger is not None
         self.ledger.record(rows)
         if len(rows) < len(batch):

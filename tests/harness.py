@@ -104,6 +104,9 @@ class Pipeline:
             # Delivery and counting guarantees are tested on the gazetteer alone (fast,
             # no model in every restarted worker); tests of the default set NER to 1.
             NEWSWIRE_NER="0",
+            # The libraries' INFO logs on the terminal too, so that a failed test's
+            # process logs say everything (a user's terminal shows warnings only).
+            NEWSWIRE_VERBOSE="1",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)

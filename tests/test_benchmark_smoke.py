@@ -40,3 +40,19 @@ def test_benchmark_smoke_run_reports_every_figure() -> None:
     assert result["n"] == 50 and result["latency_docs"] == 50
     assert result["messages_per_doc_by_topic"]["articles"] == 1.0
     assert "docs/s" in done.stdout  # the human-readable report comes first
+
+
+def test_without_the_bench_extra_the_benchmark_says_what_to_install_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    from benchmarks import run
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "quixstreams" else real(name, *a))
+    monkeypatch.setattr(run, "run", lambda *a, **k: pytest.fail("the run started"))
+    assert run.main(["--n", "10"]) == 2
+    assert "pip install -e '.[bench]'" in capsys.readouterr().err
+    assert run.missing_extra(peer=False) is None  # --no-peer needs nothing more

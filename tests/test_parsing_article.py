@@ -1,8 +1,8 @@
 """Specification of the pure article parser: text helpers, articles, rule files, models.
 
 Runs on small invented fixtures (tests/fixtures/parsing/) that cover every input shape
-listed in design.md; the comment threads are in test_parsing_comments.py and the shared
-corpus in test_parsing_corpus.py.
+listed in docs/contract.md ("Input"); the comment threads are in test_parsing_comments.py
+and the shared corpus in test_parsing_corpus.py.
 """
 
 from __future__ import annotations

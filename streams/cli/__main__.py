@@ -2,4 +2,5 @@
 
 from streams.cli import main
 
-main(prog_name="newswire")
+if __name__ == "__main__":  # the app's autodiscovery imports every module of streams/
+    main(prog_name="newswire")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,16 +22,34 @@ BROKER_HELP = (
 )
 
 
-def setup_logging(level: str = "info") -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_CONSOLE_LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)
+
+
+def setup_logging(settings: Settings | None = None, process: str | None = None) -> Path | None:
+    """Log to ``NEWSWIRE_DATA_DIR/logs/<process>.log`` at ``NEWSWIRE_LOG_LEVEL``; the
+    terminal shows warnings and errors only (INFO with ``-v``, DEBUG with ``-vv``), so
+    that what a command prints for people stays readable. The log file's path, if any."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    verbose = settings.verbose if settings else 0
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(_CONSOLE_LEVELS[verbose])
+    console.setFormatter(logging.Formatter(_FORMAT, datefmt="%H:%M:%S"))
+    root.addHandler(console)
+    path = None
+    if settings is not None and process is not None:
+        path = settings.data_dir / "logs" / f"{process}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(path, encoding="utf-8")
+        to_file.setFormatter(logging.Formatter(_FORMAT))
+        to_file.setLevel(settings.log_level.upper())
+        root.addHandler(to_file)
+    root.setLevel(min(h.level for h in root.handlers))
     aiokafka = logging.getLogger("aiokafka")
-    aiokafka.setLevel(logging.WARNING)
     aiokafka.addFilter(_drop_connection_failures)
     logging.getLogger("aiokafka.conn").addFilter(_Once("Sending username and password"))
+    return path
 
 
 def _drop_connection_failures(record: logging.LogRecord) -> bool:
@@ -52,6 +73,30 @@ class _Once(logging.Filter):
             return True
         first, self.seen = not self.seen, True
         return first
+
+
+VERBOSE_HELP = "Show the libraries' INFO logs on the terminal (-vv: DEBUG) beside the log file"
+
+
+def check_web_port(settings: Settings) -> None:
+    """Stop at once, with what to do, when the web view's port is taken."""
+    if not settings.web_enabled:
+        return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.web_host, settings.web_port))
+        except OSError:
+            raise click.ClickException(
+                f"port {settings.web_port} of {settings.web_host} is taken (another newswire"
+                " worker?): stop it, or give this one another port with --web-port"
+            ) from None
+
+
+def web_url(settings: Settings) -> str:
+    """Where a person opens this worker's web view."""
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
+    return f"http://{host}:{settings.web_port}/"
 
 
 FAST_HELP = ("Gazetteer only: no NER for unknown names (NEWSWIRE_NER=0); several times"

@@ -15,15 +15,68 @@ from streams.cli.common import (
 )
 from streams.settings import Settings
 
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "inbox"
+
 
 @click.command()
-def schemas() -> None:
+@click.option("--asyncapi", is_flag=True,
+              help="An AsyncAPI 3 document of every public topic, with examples from the"
+              " sample inbox, instead of the bare JSON Schemas")
+def schemas(asyncapi: bool) -> None:
     """Print the JSON Schema of every event type (one JSON object keyed by topic)."""
     from streams.models import PUBLIC_EVENTS
 
     settings = load_settings()
-    doc = {settings.topic(name): model.model_json_schema() for name, model in PUBLIC_EVENTS.items()}
+    if asyncapi:
+        from streams.asyncapi import document
+
+        doc = document(settings, _examples(settings))
+    else:
+        doc = {settings.topic(name): model.model_json_schema()
+               for name, model in PUBLIC_EVENTS.items()}
     click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
+
+
+def _examples(settings: Settings) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Events of each public topic for two sample documents and an empty file, made by
+    the functions the agents run (gazetteer only: the same on every machine)."""
+    import tempfile
+    from datetime import timedelta
+
+    from agents.counting import count_mentions
+    from agents.documents.enrich import enrich
+    from agents.extraction.actors import default_gazetteer
+    from streams.ingest import read_document
+    from streams.models import FileEvent, Source
+
+    samples = sorted(SAMPLES.glob("*.txt"))[:2]
+    examples: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def add(topic: str, key: str, event: Any) -> None:
+        examples.setdefault(topic, []).append((key, event.model_dump(mode="json")))
+
+    for offset, path in enumerate(samples):
+        event = read_document(path, max_bytes=settings.max_file_bytes)
+        if not isinstance(event, FileEvent):
+            continue
+        result = enrich(event, default_gazetteer(), bucket_seconds=settings.bucket_seconds,
+                        source=Source(partition=0, offset=offset))
+        add("files", event.doc_id, event)
+        add("articles", event.doc_id, result.article)
+        for comment in result.comments[:1]:
+            add("comments", event.doc_id, comment)
+        counted = count_mentions({}, result.mentions,
+                                 retention=timedelta(hours=settings.retention_hours),
+                                 bucket_seconds=settings.bucket_seconds,
+                                 rolling_hours=settings.rolling_hours)
+        for counts in counted.events[:1]:
+            add("actor-counts", counts.actor, counts)
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Path(folder) / "vide.txt"
+        empty.write_bytes(b"")
+        rejected = read_document(empty, max_bytes=settings.max_file_bytes)
+        add("rejected", rejected.source_path, rejected)
+    return examples
 
 
 @click.command()

@@ -14,28 +14,39 @@ import click
 from streams.cli.common import (
     BROKER_HELP,
     FAST_HELP,
+    VERBOSE_HELP,
+    check_web_port,
     export,
     load_settings,
     local_kafka,
     setup_logging,
     wait_for_signal,
+    web_url,
 )
 from streams.cli.pipeline import check_ner
-from streams.cli.run import watch_inbox
+from streams.cli.run import print_sent, watch_inbox
 from streams.settings import Settings, record_running_broker
 
 
 @click.command()
 @click.option("--broker", help=BROKER_HELP)
 @click.option("--web-port", type=int, help="Port of this worker's web view (default 6066)")
-@click.option("--loglevel", "-l", default="info", show_default=True)
+@click.option("--loglevel", "-l", default=None, help="Level of the log file (default info)")
 @click.option("--fast", is_flag=True, help=FAST_HELP)
-def worker(broker: str | None, web_port: int | None, loglevel: str, fast: bool) -> None:
+@click.option("--verbose", "-v", count=True, help=VERBOSE_HELP)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors")
+def worker(broker: str | None, web_port: int | None, loglevel: str | None, fast: bool,
+           verbose: int, quiet: bool) -> None:
     """A Faust worker (the same as ``faust -A streams.app worker``)."""
-    export(broker=broker, web_port=web_port, ner="0" if fast else None)
+    export(broker=broker, web_port=web_port, ner="0" if fast else None, log_level=loglevel,
+           verbose=verbose or None)
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    setup_logging(loglevel)
+    log_file = setup_logging(settings, "worker")
+    check_web_port(settings)
+    if not quiet:
+        click.echo(f"newswire worker: web view {web_url(settings)} once ready; log {log_file};"
+                   " Ctrl-C stops it")
     check_ner(settings)  # with NEWSWIRE_NER: a missing model stops us here, clearly
     from streams.sender import BrokerUnavailable, ensure_topics, wait_for_broker
 
@@ -49,18 +60,23 @@ def worker(broker: str | None, web_port: int | None, loglevel: str, fast: bool) 
         raise click.ClickException(str(exc)) from None
     from streams.app import app
 
-    sys.argv = ["newswire worker", "worker", "--loglevel", loglevel]
+    # Faust's banner and spinner only with -v: the log file has what they say.
+    sys.argv = ["newswire worker", *([] if settings.verbose else ["--quiet"]), "worker"]
     app.main()
 
 
 @click.command()
 @click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--broker", help=BROKER_HELP)
-def watch(inbox: Path, broker: str | None) -> None:
+@click.option("--verbose", "-v", count=True, help=VERBOSE_HELP)
+def watch(inbox: Path, broker: str | None, verbose: int) -> None:
     """The directory producer alone: send INBOX's files, then new ones as they appear."""
-    export(inbox=inbox, broker=broker)
-    setup_logging()
-    asyncio.run(watch_inbox(load_settings(), progress=True))
+    export(inbox=inbox, broker=broker, verbose=verbose or None)
+    settings = load_settings()
+    log_file = setup_logging(settings, "watcher")
+    click.echo(f"newswire watch: {settings.inbox.absolute()} to {settings.broker_url};"
+               f" log {log_file}; Ctrl-C stops it")
+    asyncio.run(watch_inbox(settings, report=print_sent))
 
 
 @click.command()
@@ -69,7 +85,7 @@ def watch(inbox: Path, broker: str | None) -> None:
 def send(files: Sequence[Path], broker: str | None) -> None:
     """Push the given files once (no ledger: sending twice is safe, documents are deduplicated)."""
     export(broker=broker)
-    setup_logging("warning")
+    setup_logging()
     asyncio.run(_send(load_settings(), list(files)))
 
 
@@ -153,7 +169,7 @@ def broker(use_kafka: bool, port: int | None) -> None:
 def tail(topic: str, broker: str | None, follow: bool, idle: float, limit: int | None) -> None:
     """Print a topic's events from the beginning as JSON lines (TOPIC: full or short name)."""
     export(broker=broker)
-    setup_logging("warning")
+    setup_logging()
     settings = load_settings()
     name = topic if topic.startswith(settings.topic_prefix) else settings.topic(topic)
     asyncio.run(_tail(settings, name, follow, idle, limit))

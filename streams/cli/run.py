@@ -8,19 +8,27 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.markup import escape
 
+from streams.cli.activity import Activity
 from streams.cli.common import (
     FAST_HELP,
+    VERBOSE_HELP,
+    check_web_port,
     export,
     load_settings,
     local_kafka,
     log,
     setup_logging,
+    web_url,
 )
+from streams.models import FileEvent, RejectedEvent
 from streams.settings import Settings, record_running_broker
 
 
@@ -34,6 +42,7 @@ from streams.settings import Settings, record_running_broker
 @click.option("--web-port", type=int, help="Port of the web view (default 6066)")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fast", is_flag=True, help=FAST_HELP)
+@click.option("--verbose", "-v", count=True, help=VERBOSE_HELP)
 def run(
     inbox: Path | None,
     broker: str | None,
@@ -41,38 +50,30 @@ def run(
     web_port: int | None,
     data_dir: Path | None,
     fast: bool,
+    verbose: int,
 ) -> None:
     """Everything at once: broker (embedded unless configured), worker, watcher, web view."""
     export(inbox=inbox, broker=broker, web_port=web_port, data_dir=data_dir,
-            ner="0" if fast else None)
-    setup_logging()
+           ner="0" if fast else None, verbose=verbose or None)
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(settings, "run")
     if use_kafka and not settings.embedded:
         raise click.UsageError("--kafka starts a local Apache Kafka; do not give a broker too")
-    local: Any = None
-    if use_kafka:
-        local = local_kafka(settings)
-        local.start()
-        log.info("Apache Kafka at %s (data in %s)", local.url, local.data_dir)
-    elif settings.embedded:
-        from streams.broker import EmbeddedBroker
-
-        local = EmbeddedBroker(
-            port=settings.embedded_port, log_file=settings.data_dir / "broker.log"
-        )
-        local.start()
-        log.info("embedded broker (memory only) at %s", local.url)
+    check_web_port(settings)
+    local, kind = _start_broker(settings, use_kafka)
     marker = None
     if local is not None:
         export(broker=local.url)
         settings = load_settings()
         marker = record_running_broker(settings.data_dir, local.url)
+    console = Console(highlight=False, soft_wrap=True)
+    _summary(console, settings, kind)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "worker"], start_new_session=True
+        [sys.executable, "-m", "streams.cli", "worker", "--quiet"], start_new_session=True
     )
     try:
-        asyncio.run(watch_inbox(settings, progress=True, worker=worker))
+        asyncio.run(watch_inbox(settings, worker=worker, console=console))
     except KeyboardInterrupt:
         pass
     finally:
@@ -83,7 +84,40 @@ def run(
             local.stop()
         if marker is not None:
             marker.unlink(missing_ok=True)
-        log.info("stopped")
+        console.print("stopped")
+
+
+def _start_broker(settings: Settings, use_kafka: bool) -> tuple[Any, str]:
+    """The broker ``run`` owns, if any, and how to name it."""
+    if use_kafka:
+        kafka = local_kafka(settings)
+        kafka.start()
+        return kafka, f"Apache Kafka (data in {kafka.data_dir})"
+    if settings.embedded:
+        from streams.broker import EmbeddedBroker
+
+        embedded = EmbeddedBroker(
+            port=settings.embedded_port, log_file=settings.data_dir / "logs" / "broker.log"
+        )
+        embedded.start()
+        return embedded, "embedded, in memory"
+    return None, "broker"
+
+
+def _summary(console: Console, settings: Settings, kind: str) -> None:
+    """The few lines a person needs before anything happens."""
+    inbox = settings.inbox.absolute()
+    waiting = sum(1 for p in inbox.iterdir() if p.is_file()) if inbox.is_dir() else 0
+    rows = [
+        ("broker", f"{settings.broker_url} · {kind}"),
+        ("inbox", f"{inbox} ({waiting} file{'s' if waiting != 1 else ''} there now)"),
+        ("dashboard", f"{web_url(settings)} (once the worker is up)"),
+        ("logs", f"{settings.data_dir.absolute() / 'logs'}"),
+        ("topics", "newswire tail articles   (from another terminal in this folder)"),
+    ]
+    console.print("[bold]newswire run[/] · drop .txt files into the inbox · Ctrl-C stops")
+    for label, value in rows:
+        console.print(f"  [dim]{label:<10}[/] {escape(value)}")
 
 
 def terminate(process: subprocess.Popen[bytes], name: str, timeout: float = 30.0) -> None:
@@ -102,9 +136,15 @@ def terminate(process: subprocess.Popen[bytes], name: str, timeout: float = 30.0
 
 
 async def watch_inbox(
-    settings: Settings, progress: bool, worker: subprocess.Popen[bytes] | None = None
+    settings: Settings,
+    *,
+    report: Callable[[Path, FileEvent | RejectedEvent], None] | None = None,
+    worker: subprocess.Popen[bytes] | None = None,
+    console: Console | None = None,
 ) -> None:
-    """Run the watcher until SIGINT/SIGTERM (or, under ``run``, until the worker exits)."""
+    """Run the watcher until SIGINT/SIGTERM (or, under ``run``, until the worker exits),
+    with ``report`` called for each file sent; under ``run``, what the pipeline counts
+    and rejects is printed as it happens (:mod:`streams.cli.activity`)."""
     from streams.sender import BrokerUnavailable, Sender
     from streams.watcher import Watcher
 
@@ -126,18 +166,29 @@ async def watch_inbox(
     except BrokerUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     helpers = []
-    if worker is not None:
+    if worker is not None and console is not None:
+        activity = Activity(settings, console)
         helpers = [
             asyncio.create_task(_supervise(worker, stop)),
-            asyncio.create_task(_announce(settings, stop)),
+            asyncio.create_task(_announce(settings, stop, console)),
+            asyncio.create_task(activity.run(stop)),
         ]
+        await activity.ready.wait()
     try:
-        watcher = Watcher(settings, sender, progress=progress and sys.stderr.isatty())
-        await watcher.run(stop)
+        await Watcher(settings, sender, report=report).run(stop)
     finally:
         for task in helpers:
             task.cancel()
+        await asyncio.gather(*helpers, return_exceptions=True)
         await sender.stop()
+
+
+def print_sent(path: Path, event: FileEvent | RejectedEvent) -> None:
+    """One line per file the watcher sent or rejected."""
+    if isinstance(event, FileEvent):
+        click.echo(f"sent      {path.name}  ({event.size} bytes, {event.encoding})")
+    else:
+        click.secho(f"rejected  {path.name}: {event.reason} ({event.detail})", fg="red")
 
 
 async def _supervise(worker: subprocess.Popen[bytes], stop: asyncio.Event) -> None:
@@ -148,12 +199,12 @@ async def _supervise(worker: subprocess.Popen[bytes], stop: asyncio.Event) -> No
     stop.set()
 
 
-async def _announce(settings: Settings, stop: asyncio.Event) -> None:
-    """Print the dashboard URL once the worker's web view answers."""
+async def _announce(settings: Settings, stop: asyncio.Event, console: Console) -> None:
+    """Say when the dashboard answers."""
     import urllib.error
     import urllib.request
 
-    url = f"http://{settings.web_host}:{settings.web_port}/"
+    url = web_url(settings)
 
     def ready() -> bool:
         try:
@@ -167,9 +218,4 @@ async def _announce(settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set() and not await asyncio.to_thread(ready):
         await asyncio.sleep(0.5)
     if not stop.is_set():
-        click.secho(
-            f"newswire dashboard: {url}  (inbox: {settings.inbox.resolve()}; Ctrl-C stops)",
-            bold=True,
-        )
-
-
+        console.print(f"[bold]worker ready[/] · dashboard {url}")

@@ -32,6 +32,14 @@ class Worker(faust.Worker):
 
     _exiting: asyncio.Future[None] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # newswire's commands set logging up themselves (a log file, a quiet terminal:
+        # streams/cli/common.py); mode would replace it with its own handlers.
+        kwargs["override_logging"] = False
+        super().__init__(*args, **kwargs)
+        if self.quiet:  # its escape sequences would reach the terminal all the same
+            self.spinner = None
+
     async def on_first_start(self) -> None:
         # Imported here: the app loads this class while it is built, before the
         # modules that the background work uses can import it.

@@ -140,6 +140,18 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _assert_quiet(output: str, names: list[str]) -> None:
+    """What a person sees: a short summary, then one line per document counted, each
+    naming its file; no library log line, no traceback."""
+    lines = output.splitlines()
+    counted = [line for line in lines if line.startswith("counted")]
+    assert sorted(line.split()[1] for line in counted) == sorted(names), output
+    first = lines.index(counted[0])
+    assert first <= 15, f"{first} lines before the first document was counted:\n{output}"
+    assert "dashboard" in output and "Traceback" not in output, output
+    assert not [line for line in lines if " INFO " in line or "[^" in line], output
+
+
 @pytest.mark.parametrize(
     "mode",
     [
@@ -157,8 +169,9 @@ def test_run_stop_and_start_gives_identical_counts(
     """
     from streams.broker import free_port
 
-    # As a user runs it: the default settings, NER on.
-    deployment = Pipeline(broker_url="", root=tmp_path, extra_env={"NEWSWIRE_NER": "1"})
+    # As a user runs it: the default settings, NER on, a quiet terminal.
+    deployment = Pipeline(broker_url="", root=tmp_path,
+                          extra_env={"NEWSWIRE_NER": "1", "NEWSWIRE_VERBOSE": "0"})
     files = inputs(corpus)
     expected, _, doc_ids = truth(files, ner=True)
     copy_into(deployment.inbox, files)
@@ -172,6 +185,11 @@ def test_run_stop_and_start_gives_identical_counts(
             wait_for(
                 lambda: {r["id"]: r["mentions"] for r in get_json(f"{url}/actors")} == dict(
                     expected), 180, f"run #{attempt + 1} to count the inbox")
+            if attempt == 0:
+                wait_for(lambda r=run: sum(line.startswith("counted") for line in
+                                           r.log.read_text().splitlines()) >= len(files),
+                         30, "a line per counted document")
+                _assert_quiet(run.log.read_text(), [path.name for path in files])
             below = _descendants(run.pid)
             assert below, "run should have a broker and a worker below it"
             if mode == "kafka":
