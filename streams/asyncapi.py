@@ -56,44 +56,56 @@ def _package_version() -> str:
         return "0.0.0"
 
 
+def _message(settings: Settings, topic: str, payload: dict[str, Any],
+             examples: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The message of one topic: its key, payload schema and examples."""
+    key, description = TOPICS[topic]
+    name = _title(topic)
+    return {
+        "name": name,
+        "title": settings.topic(topic),
+        "summary": description,
+        "contentType": "application/json",
+        "payload": payload,
+        "bindings": {"kafka": {"key": {"type": "string", "description": key},
+                               "bindingVersion": KAFKA_BINDING}},
+        "examples": [
+            {"name": f"{topic}-{index}", "headers": {}, "payload": example,
+             "summary": f"key: {example_key}"}
+            for index, (example_key, example) in enumerate(examples, 1)
+        ],
+    }
+
+
+def _channel(settings: Settings, topic: str) -> dict[str, Any]:
+    """Where one topic's messages are, and how many partitions it has."""
+    key, description = TOPICS[topic]
+    name = _title(topic)
+    return {
+        "address": settings.topic(topic),
+        "description": f"{description} Key: {key}.",
+        "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+        "bindings": {"kafka": {"topic": settings.topic(topic),
+                               "partitions": settings.partitions,
+                               "bindingVersion": KAFKA_BINDING}},
+    }
+
+
+def _operation(settings: Settings, topic: str) -> dict[str, Any]:
+    name = _title(topic)
+    return {
+        "action": "send",
+        "title": f"newswire publishes {settings.topic(topic)}",
+        "channel": {"$ref": f"#/channels/{topic}"},
+        "messages": [{"$ref": f"#/channels/{topic}/messages/{name}"}],
+    }
+
+
 def document(
     settings: Settings, examples: Mapping[str, Sequence[tuple[str, dict[str, Any]]]]
 ) -> dict[str, Any]:
     """The AsyncAPI document; ``examples``: topic -> [(key, payload)]."""
     payloads, components = _schemas(PUBLIC_EVENTS)
-    channels: dict[str, Any] = {}
-    operations: dict[str, Any] = {}
-    messages: dict[str, Any] = {}
-    for topic, (key, description) in TOPICS.items():
-        name = _title(topic)
-        messages[name] = {
-            "name": name,
-            "title": settings.topic(topic),
-            "summary": description,
-            "contentType": "application/json",
-            "payload": payloads[topic],
-            "bindings": {"kafka": {"key": {"type": "string", "description": key},
-                                   "bindingVersion": KAFKA_BINDING}},
-            "examples": [
-                {"name": f"{topic}-{index}", "headers": {}, "payload": payload,
-                 "summary": f"key: {example_key}"}
-                for index, (example_key, payload) in enumerate(examples.get(topic, ()), 1)
-            ],
-        }
-        channels[topic] = {
-            "address": settings.topic(topic),
-            "description": f"{description} Key: {key}.",
-            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
-            "bindings": {"kafka": {"topic": settings.topic(topic),
-                                   "partitions": settings.partitions,
-                                   "bindingVersion": KAFKA_BINDING}},
-        }
-        operations[f"publish{name}"] = {
-            "action": "send",
-            "title": f"newswire publishes {settings.topic(topic)}",
-            "channel": {"$ref": f"#/channels/{topic}"},
-            "messages": [{"$ref": f"#/channels/{topic}/messages/{name}"}],
-        }
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "info": {
@@ -115,7 +127,15 @@ def document(
                                "running `newswire run` names in its first lines).",
             },
         },
-        "channels": channels,
-        "operations": operations,
-        "components": {"messages": messages, "schemas": components},
+        "channels": {topic: _channel(settings, topic) for topic in TOPICS},
+        "operations": {f"publish{_title(topic)}": _operation(settings, topic)
+                       for topic in TOPICS},
+        "components": {
+            "messages": {
+                _title(topic): _message(settings, topic, payloads[topic],
+                                        examples.get(topic, ()))
+                for topic in TOPICS
+            },
+            "schemas": components,
+        },
     }

@@ -35,6 +35,8 @@ def setup_logging(settings: Settings | None = None, process: str | None = None) 
     verbose = settings.verbose if settings else 0
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(_CONSOLE_LEVELS[verbose])
+    if not verbose:
+        console.addFilter(_passing_startup_noise)
     console.setFormatter(logging.Formatter(_FORMAT, datefmt="%H:%M:%S"))
     root.addHandler(console)
     path = None
@@ -50,6 +52,25 @@ def setup_logging(settings: Settings | None = None, process: str | None = None) 
     aiokafka.addFilter(_drop_connection_failures)
     logging.getLogger("aiokafka.conn").addFilter(_Once("Sending username and password"))
     return path
+
+
+# What aiokafka and Faust report, at WARNING or ERROR, while a fresh broker creates topics
+# and elects its group coordinator: retried by the client within seconds. Kept in the log
+# file; shown with -v.
+_STARTUP_NOISE = (
+    "Failed fetch offsets from",
+    "Group Coordinator Request failed",
+    "Marking the coordinator dead",
+    "Ignoring missing topic",
+    "Topic %s not found in cluster metadata",
+    "Topic {} not found in cluster metadata",
+)
+
+
+def _passing_startup_noise(record: logging.LogRecord) -> bool:
+    """False for the transient complaints of a fresh broker's first seconds."""
+    return not (record.name.startswith(("aiokafka", "faust"))
+                and str(record.msg).startswith(_STARTUP_NOISE))
 
 
 def _drop_connection_failures(record: logging.LogRecord) -> bool:

@@ -74,9 +74,12 @@ def watch(inbox: Path, broker: str | None, verbose: int) -> None:
     export(inbox=inbox, broker=broker, verbose=verbose or None)
     settings = load_settings()
     log_file = setup_logging(settings, "watcher")
-    click.echo(f"newswire watch: {settings.inbox.absolute()} to {settings.broker_url};"
-               f" log {log_file}; Ctrl-C stops it")
-    asyncio.run(watch_inbox(settings, report=print_sent))
+
+    def connected() -> None:
+        click.echo(f"newswire watch: {settings.inbox.absolute()} to {settings.broker_url};"
+                   f" log {log_file}; Ctrl-C stops it")
+
+    asyncio.run(watch_inbox(settings, report=print_sent, connected=connected))
 
 
 @click.command()

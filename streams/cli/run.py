@@ -139,12 +139,14 @@ async def watch_inbox(
     settings: Settings,
     *,
     report: Callable[[Path, FileEvent | RejectedEvent], None] | None = None,
+    connected: Callable[[], None] | None = None,
     worker: subprocess.Popen[bytes] | None = None,
     console: Console | None = None,
 ) -> None:
     """Run the watcher until SIGINT/SIGTERM (or, under ``run``, until the worker exits),
-    with ``report`` called for each file sent; under ``run``, what the pipeline counts
-    and rejects is printed as it happens (:mod:`streams.cli.activity`)."""
+    with ``connected`` called once the broker answers and ``report`` for each file sent;
+    under ``run``, what the pipeline counts and rejects is printed as it happens
+    (:mod:`streams.cli.activity`)."""
     from streams.sender import BrokerUnavailable, Sender
     from streams.watcher import Watcher
 
@@ -165,6 +167,8 @@ async def watch_inbox(
         connecting.result()
     except BrokerUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    if connected is not None:
+        connected()
     helpers = []
     if worker is not None and console is not None:
         activity = Activity(settings, console)
