@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from pathlib import PurePath
 from typing import Any
 
@@ -13,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.markup import escape
 
+from streams.cli.throttle import COUNTED, Throttle
 from streams.sender import client_options
 from streams.settings import Settings
 
@@ -39,7 +41,8 @@ def rejected_line(rejection: dict[str, Any]) -> str:
 
 class Activity:
     """Follows ``newswire.articles`` and ``newswire.rejected`` from their end and prints
-    a line per event."""
+    a line per event, or a summary every few seconds when they come fast
+    (:class:`~streams.cli.throttle.Throttle`)."""
 
     def __init__(self, settings: Settings, console: Console) -> None:
         self.settings = settings
@@ -48,6 +51,7 @@ class Activity:
                        settings.topic("rejected"): rejected_line}
         self.ready = asyncio.Event()
         self.counted = 0
+        self.throttle = Throttle()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Print until ``stop``; ``ready`` is set once positioned at the topics' end, so
@@ -67,7 +71,9 @@ class Activity:
                 for tp, records in batches.items():
                     for record in records:
                         self._print(tp.topic, record.value)
+                self._show(self.throttle.flush(time.monotonic()))
         finally:
+            self._show(self.throttle.flush(time.monotonic(), force=True))
             self.ready.set()
             with contextlib.suppress(Exception):
                 await consumer.stop()
@@ -87,6 +93,17 @@ class Activity:
             event = orjson.loads(value or b"null")
         except orjson.JSONDecodeError:
             return
-        if isinstance(event, dict):
-            self.counted += topic == self.settings.topic("articles")
-            self.console.print(self.topics[topic](event), highlight=False)
+        if not isinstance(event, dict):
+            return
+        line = self.topics[topic](event)
+        if topic == self.settings.topic("articles"):
+            self.counted += 1
+            mentions = {a["name"]: a["mentions"] for a in event.get("actors", [])}
+            self._show(self.throttle.offer(time.monotonic(), COUNTED, line, mentions))
+        else:
+            kind = str(event.get("reason", "rejected"))
+            self._show(self.throttle.offer(time.monotonic(), kind, line))
+
+    def _show(self, lines: list[str]) -> None:
+        for line in lines:
+            self.console.print(line, highlight=False)
