@@ -123,16 +123,18 @@ class Pipeline:
         self.procs.append(proc)
         return proc.start()
 
-    def cli(self, *args: str, embedded: bool = False, timeout: float = 60.0) -> str:
+    def cli(self, *args: str, embedded: bool = False, timeout: float = 60.0,
+            fails: bool = False) -> str:
         """Run ``newswire ARGS`` to its end in the deployment's folder; its standard output
-        (a non-zero exit fails, with the end of its standard error)."""
+        (a non-zero exit fails, with the end of its standard error), or with ``fails`` its
+        standard error (then a zero exit fails)."""
         done = subprocess.run(
             [sys.executable, "-m", "streams.cli", *args], env=self._child_env(embedded, {}),
             cwd=self.root, capture_output=True, text=True, timeout=timeout,
         )
-        assert done.returncode == 0, (
+        assert (done.returncode != 0) == fails, (
             f"newswire {' '.join(args)}: exit {done.returncode}\n{done.stderr[-2000:]}")
-        return done.stdout
+        return done.stderr if fails else done.stdout
 
     def _child_env(self, embedded: bool, env: dict[str, str]) -> dict[str, str]:
         environment = self.env(**env)

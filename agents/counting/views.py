@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from faust.web import Request, Response, View
@@ -97,6 +97,12 @@ class ActorsView(View):
         )
 
 
+def _newest_bucket() -> str | None:
+    """The stream's time as this worker has seen it: the newest bucket of any actor."""
+    return max((max(record["buckets"]) for _, record in _records(local_items(actors))
+                if record["buckets"]), default=None)
+
+
 def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
     """One actor's totals and bucket history from this worker's table value ``key``."""
     value: ActorValue | None = actors.get(key)
@@ -123,9 +129,14 @@ def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
                 "rolling_24h": window_counts(buckets, begin, end)["mentions"],
             }
         )
+    newest = _newest_bucket()
+    begin, end = window_of(parse_time(newest or format_time(datetime.now(UTC))),
+                           _settings.bucket_seconds, _settings.rolling_hours)
     return 200, {
         **_actor_row(actor_id, record),
-        "last_24h": history[-1]["rolling_24h"] if history else 0,
+        # As in /actors: the window ends at the stream's time, not at this actor's last
+        # mention (an actor of a replayed archive has 0 here and its history below).
+        "last_24h": window_counts(buckets, begin, end)["mentions"],
         "bucket_seconds": _settings.bucket_seconds,
         "rolling_hours": _settings.rolling_hours,
         "retention_hours": _settings.retention_hours,

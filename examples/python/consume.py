@@ -1,8 +1,9 @@
 """Read newswire topics as a consumer group with librdkafka: one JSON line per event,
 {"topic", "key", "event"}; with --idle N, stops N seconds after the last one.
+BOOTSTRAP is host:port of the broker line `newswire run` prints (its port is free-picked).
 
     pip install confluent-kafka
-    python consume.py 127.0.0.1:9092 newswire.articles,newswire.actor-counts my-service
+    python consume.py 127.0.0.1:PORT newswire.articles,newswire.actor-counts my-service
 """
 
 import argparse

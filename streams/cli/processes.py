@@ -25,7 +25,7 @@ from streams.cli.common import (
 )
 from streams.cli.pipeline import check_ner
 from streams.cli.run import print_sent, watch_inbox
-from streams.settings import Settings, record_running_broker
+from streams.settings import TOPICS, Settings, record_running_broker
 
 
 @click.command()
@@ -191,10 +191,17 @@ async def _tail(
         raise click.ClickException(
             f"{exc} (give the address with --broker or NEWSWIRE_BROKER)") from None
     consumer = AIOKafkaConsumer(
-        topic, **client_options(settings), group_id=None, auto_offset_reset="earliest",
+        **client_options(settings), group_id=None, auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
     await consumer.start()
+    # Asked before subscribing: a subscription's metadata request would create the topic.
+    if not follow and topic not in await consumer.topics():
+        await consumer.stop()
+        raise click.ClickException(
+            f"no topic {topic} on {settings.broker_url} (yet?); newswire's topics: "
+            f"{', '.join(TOPICS)} (short names; -f waits for a topic not there yet)")
+    consumer.subscribe([topic])
     count = 0
     last = time.monotonic()
     out = sys.stdout.buffer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,7 +41,8 @@ from streams.settings import Settings, record_running_broker
     help="Run a local Apache Kafka (JDK) with its data under NEWSWIRE_DATA_DIR (durable)",
 )
 @click.option("--web-port", type=int, help="Port of the web view (default 6066)")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Tables, logs, ledger and broker state (default: NEWSWIRE_DATA_DIR, ./data)")
 @click.option("--fast", is_flag=True, help=FAST_HELP)
 @click.option("--verbose", "-v", count=True, help=VERBOSE_HELP)
 def run(
@@ -52,7 +54,10 @@ def run(
     fast: bool,
     verbose: int,
 ) -> None:
-    """Everything at once: broker (embedded unless configured), worker, watcher, web view."""
+    """Everything at once: broker (embedded unless configured), worker, watcher, web view.
+
+    INBOX is the folder to watch (default: NEWSWIRE_INBOX, else ./inbox).
+    """
     export(inbox=inbox, broker=broker, web_port=web_port, data_dir=data_dir,
            ner="0" if fast else None, verbose=verbose or None)
     settings = load_settings()
@@ -113,11 +118,25 @@ def _summary(console: Console, settings: Settings, kind: str) -> None:
         ("inbox", f"{inbox} ({waiting} file{'s' if waiting != 1 else ''} there now)"),
         ("dashboard", f"{web_url(settings)} (once the worker is up)"),
         ("logs", f"{settings.data_dir.absolute() / 'logs'}"),
-        ("topics", "newswire tail articles   (from another terminal in this folder)"),
+        ("topics", f"{own_command()} tail -f articles   (from another terminal, this folder)"),
     ]
     console.print("[bold]newswire run[/] · drop .txt files into the inbox · Ctrl-C stops")
     for label, value in rows:
         console.print(f"  [dim]{label:<10}[/] {escape(value)}")
+
+
+def own_command() -> str:
+    """How to call newswire again from this folder: ``newswire`` when the shell finds
+    this very program, else its path (``.venv/bin/newswire`` after ``make run``)."""
+    program = Path(sys.argv[0])
+    found = shutil.which("newswire")
+    if program.name == "newswire" and found and Path(found).resolve() == program.resolve():
+        return "newswire"
+    if program.name != "newswire":
+        return "newswire"  # run through python -m or a test runner: the documented name
+    with contextlib.suppress(ValueError):
+        return str(program.absolute().relative_to(Path.cwd()))
+    return str(program)
 
 
 def terminate(process: subprocess.Popen[bytes], name: str, timeout: float = 30.0) -> None:

@@ -79,6 +79,12 @@ def test_dropped_files_become_events_and_counts(pipeline: Pipeline, corpus: Path
     assert putin["mentions"] == putin["article_mentions"] + putin["comment_mentions"]
     assert 0 < putin["last_24h"] <= putin["mentions"]
 
+    # One "last 24 h" figure per actor, the list's and the detail's, both ending at the
+    # stream's time (undated samples bring it to today, past the dated corpus files).
+    last_24h = {actor: get_json(f"{worker.url}/actors/{actor}")["last_24h"] for actor in actors}
+    assert last_24h == {actor: row["last_24h"] for actor, row in actors.items()}
+    assert 0 in last_24h.values()
+
     detail = get_json(f"{worker.url}/actors/vladimir-putin")
     assert detail["mentions"] == expected["vladimir-putin"]
     # The history holds the buckets within the retention period (7 days) of the newest one.
@@ -202,6 +208,8 @@ def test_run_stop_and_start_gives_identical_counts(
             # `tail` without a broker setting finds the broker this run started
             tailed = deployment.cli("tail", "articles", "--idle", "3", embedded=True)
             assert {json.loads(line)["doc_id"] for line in tailed.splitlines()} == doc_ids
+            error = deployment.cli("tail", "artciles", embedded=True, fails=True)
+            assert "no topic" in error and "articles" in error, error
             assert run.stop(timeout=60) == 0, run.tail()
             assert not (deployment.data_dir / "running-broker.json").exists()
             wait_for(lambda b=below: not any(Path(f"/proc/{p}").exists() for p in b), 30,
