@@ -42,7 +42,7 @@ def _schemas(models: Mapping[str, type[Event]]) -> tuple[dict[str, Any], dict[st
     components: dict[str, Any] = {}
     payloads: dict[str, Any] = {}
     for topic, model in models.items():
-        schema = model.model_json_schema(ref_template=_REF)
+        schema = model.event_schema(ref_template=_REF)
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema
         payloads[topic] = {"$ref": _REF.format(model=model.__name__)}

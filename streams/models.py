@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from streams.reasons import Reason
 
@@ -31,10 +32,34 @@ def dumps(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_UTC_Z)
 
 
+class _MarkdownDescriptions(GenerateJsonSchema):
+    """Descriptions in Markdown (``x`` of the docstrings becomes `x`), as AsyncAPI and
+    JSON Schema tools render them."""
+
+    def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
+        described: JsonSchemaValue = _markdown(super().generate(schema, mode))
+        return described
+
+
+def _markdown(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: value.replace("``", "`") if key == "description" and
+                isinstance(value, str) else _markdown(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_markdown(item) for item in node]
+    return node
+
+
 class Event(BaseModel):
     """Base of every event: frozen, unknown fields ignored (forward compatible)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @classmethod
+    def event_schema(cls, ref_template: str = "#/$defs/{model}") -> dict[str, Any]:
+        """The JSON Schema consumers get (``newswire schemas``, the AsyncAPI document)."""
+        return cls.model_json_schema(ref_template=ref_template,
+                                     schema_generator=_MarkdownDescriptions)
 
 
 class ActorMention(Event):

@@ -85,3 +85,9 @@ def test_the_examples_are_events_their_schema_accepts(document: dict[str, Any]) 
             errors = [e.message for e in validator.iter_errors(example["payload"])]
             assert not errors, f"{topic}: {errors}"
             model.model_validate(example["payload"])
+
+
+def test_descriptions_are_markdown_not_docstring_markup() -> None:
+    text = json.dumps([model.event_schema() for model in PUBLIC_EVENTS.values()])
+    assert "``" not in text
+    assert "`newswire.articles`" in text  # the docstrings' ``literals`` kept as Markdown

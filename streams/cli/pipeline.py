@@ -32,7 +32,7 @@ def schemas(asyncapi: bool) -> None:
 
         doc = document(settings, _examples(settings))
     else:
-        doc = {settings.topic(name): model.model_json_schema()
+        doc = {settings.topic(name): model.event_schema()
                for name, model in PUBLIC_EVENTS.items()}
     click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
 
