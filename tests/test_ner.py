@@ -188,3 +188,22 @@ def test_a_known_state_found_as_a_place_counts_for_it() -> None:
     found = select(candidates(text, ("Phillipines", "LOC")), [text], [[]],
                    place=lambda name: "philippines" if name == "Phillipines" else None)
     assert found.counts[0] == Counter({"philippines": 1})
+
+
+def test_a_verb_opening_the_sentence_is_not_part_of_a_name() -> None:
+    text = "Un résultat ? Attendons Genève. Imaginez Gazprom sans clients."
+    found = [Candidate(0, text.index(name), text.index(name) + len(name), "ORG", True)
+             for name in ("Attendons Genève", "Imaginez Gazprom")]
+    recogniser = EntityRecognizer()
+    assert recogniser.is_verb("attendons") and recogniser.is_verb("imaginez")
+    assert not recogniser.is_verb("marine") and not recogniser.is_verb("nations")
+    result = select(found, [text], [[]], is_verb=recogniser.is_verb)
+    assert set(result.actors) == {"geneve", "gazprom"}  # a city: dropped by ``places``
+    assert set(select(found, [text], [[]]).actors) == {"attendons-geneve", "imaginez-gazprom"}
+
+
+def test_an_aside_between_dashes_is_not_a_name() -> None:
+    text = "Ils craignent que (le président russe Vladimir – ndlr.) Poutine attaque."
+    assert run(text, ("Vladimir – ndlr", "PER")) == {}
+    assert run("Selon Jean-Marc Ayrault, rien.", ("Jean-Marc Ayrault", "PER")) == {
+        "jean-marc-ayrault:person": 1}

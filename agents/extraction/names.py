@@ -44,6 +44,7 @@ __all__ = ["Candidate", "Found", "NerRules", "default_rules", "key_of", "select"
 
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[^\w\n]*$")
 _LETTER = re.compile(r"[^\W\d_]")
+_SPACED_DASH = re.compile(r"\s[-–—]\s")  # "Vladimir – ndlr": an aside, not one name
 _ALNUM = re.compile(r"[^\W_]")
 # A trailing elided word the model took into the name: "Meta n'", "Apple qu'".
 _ELIDED_TAIL = re.compile(
@@ -162,7 +163,7 @@ def _clean(
         name, removed = name[lowered_head.end() :], removed + lowered_head.end()
     name = _ELIDED_TAIL.sub("", name.strip())
     name = name.strip().rstrip(".,;:!?»”\"')").strip()
-    if not _LETTER.search(name) or len(_ALNUM.findall(name)) < 2:
+    if not _LETTER.search(name) or len(_ALNUM.findall(name)) < 2 or _SPACED_DASH.search(name):
         return None
     if not (name[0].isupper() or name[0].isdigit()):
         return None
@@ -179,6 +180,7 @@ def _filtered(
     place: Callable[[str], str | None],
     demonyms: frozenset[str],
     places: frozenset[str],
+    is_verb: Callable[[str], bool],
 ) -> tuple[list[_Kept], list[tuple[int, int, int, str]]]:
     """The candidates that may be names, and the places that are known states."""
     spans = [sorted(part) for part in known]
@@ -196,6 +198,11 @@ def _filtered(
         if cleaned is None:
             continue
         name, removed = cleaned
+        head, _, rest = name.partition(" ")
+        if candidate.initial and is_verb(head.lower()):  # "Attendons Genève."
+            if not rest:
+                continue
+            name, removed = rest, True
         if candidate.label in rules.place_labels:
             state = place(name)
             if state is not None:
@@ -255,6 +262,7 @@ def select(
     place: Callable[[str], str | None] = lambda name: None,
     demonyms: frozenset[str] = frozenset(),
     places: frozenset[str] = frozenset(),
+    is_verb: Callable[[str], bool] = lambda word: False,
 ) -> Found:
     """Filter the model's candidates and turn the rest into actors and counts per text.
 
@@ -262,12 +270,13 @@ def select(
     names that are not actors here (commenters, the outlet); ``is_word`` tells an
     ordinary French word (lowercase); ``place`` the state a place name is, if any;
     ``demonyms`` are folded adjectives of states ("roumain"), never names; ``places``
-    folded names of cities ("kano"), names of actors only as a short form of a longer one.
+    folded names of cities ("kano"), names of actors only as a short form of a longer one;
+    ``is_verb`` a conjugated verb (lowercase), dropped where it opens a sentence.
     """
     rules = rules or default_rules()
     ignored = {key_of(name) for name in ignore if name} | rules.ignore
     kept, states = _filtered(candidates, texts, known, ignored, rules, is_word, place, demonyms,
-                             places)
+                             places, is_verb)
     shorts = _short_forms(kept, rules, texts)
     # A lone capitalised word that opens a sentence is a name only if the document also
     # writes it with a capital where a capital means something, or it is the short form

@@ -55,6 +55,9 @@ def _initial(text: str, start: int) -> bool:
     return index < 0 or text[index] in _OPENERS
 
 
+_PLURAL_PERSONS = ("ons", "ez", "tes")
+_INFINITIVES = ("er", "ir", "re")
+
 _REST_OF_WORD = re.compile(r"(?<=['’])[^\W\d_]+")
 
 
@@ -183,6 +186,14 @@ class EntityRecognizer:
         words, table = _lexicon(self.model)
         return word in words or (table is not None and word in table)
 
+    def is_verb(self, word: str) -> bool:
+        """Whether ``word`` (lowercase) is a verb in the first or second person plural
+        ("attendons", "imaginez", "dites"): it may open a sentence, never a name."""
+        _, table = _lexicon(self.model)
+        lemmas = table.get(word) if table is not None and word in table else None
+        return bool(lemmas) and word.endswith(_PLURAL_PERSONS) and any(
+            lemma != word and lemma.endswith(_INFINITIVES) for lemma in lemmas)
+
     def find(
         self,
         texts: Sequence[str],
@@ -210,7 +221,7 @@ class EntityRecognizer:
                                                 _initial(text, start)))
         return select(candidates, texts, known, ignore, self.rules,
                       is_word=self.is_word, place=self.place or (lambda name: None),
-                      demonyms=self.demonyms, places=city_names())
+                      demonyms=self.demonyms, places=city_names(), is_verb=self.is_verb)
 
 
 @lru_cache(maxsize=1)
