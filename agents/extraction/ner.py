@@ -190,9 +190,10 @@ class EntityRecognizer:
         """Whether ``word`` (lowercase) is a verb in the first or second person plural
         ("attendons", "imaginez", "dites"): it may open a sentence, never a name."""
         _, table = _lexicon(self.model)
-        lemmas = table.get(word) if table is not None and word in table else None
-        return bool(lemmas) and word.endswith(_PLURAL_PERSONS) and any(
-            lemma != word and lemma.endswith(_INFINITIVES) for lemma in lemmas)
+        if table is None or word not in table or not word.endswith(_PLURAL_PERSONS):
+            return False
+        lemmas: list[str] = table.get(word)
+        return any(lemma != word and lemma.endswith(_INFINITIVES) for lemma in lemmas)
 
     def find(
         self,
