@@ -17,38 +17,33 @@ from agents.evaluation.annotations import ActorName, EvalDocument
 from agents.evaluation.matching import is_known, match_ids, same_actor
 from agents.evaluation.scores import Mismatch, Report, Score, count_score
 from agents.extraction.actors import Gazetteer
-from streams.models import ActorMention, ArticleActor, CommentEvent
+from streams.models import ActorMention, ArticleActor
 
 __all__ = ["Part", "score_actors"]
 
 Part = Literal["article", "comments"]
 
 
-def _found_by_part(
-    actors: Sequence[ArticleActor], comments: Sequence[CommentEvent]
-) -> dict[Part, Counter[str]]:
+def _found_by_part(actors: Sequence[ArticleActor]) -> dict[Part, Counter[str]]:
     """Mentions found per actor, in the article's own text and in the comments."""
-    in_comments: Counter[str] = Counter()
-    for comment in comments:
-        for actor in comment.actors:
-            in_comments[actor.id] += actor.mentions
-    in_article = Counter({actor.id: actor.mentions - in_comments[actor.id] for actor in actors})
-    return {"article": +in_article, "comments": in_comments}
+    return {
+        "article": +Counter({actor.id: actor.article_mentions for actor in actors}),
+        "comments": +Counter({actor.id: actor.comment_mentions for actor in actors}),
+    }
 
 
 def score_actors(
     report: Report,
     document: EvalDocument,
     actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
     known_ids: frozenset[str],
     gazetteer: Gazetteer,
 ) -> None:
     """Add one document's actor scores to ``report``, by the set's scheme."""
     if report.scheme == "ids":
-        _score_by_id(report, document, actors, comments, gazetteer)
+        _score_by_id(report, document, actors, gazetteer)
     else:
-        _score_listed(report, document, actors, comments, known_ids, gazetteer)
+        _score_listed(report, document, actors, known_ids, gazetteer)
 
 
 # --------------------------------------------------------------------------- scheme ids
@@ -58,7 +53,6 @@ def _score_by_id(
     report: Report,
     document: EvalDocument,
     actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
     gazetteer: Gazetteer,
 ) -> None:
     """Every actor by id (or name), per part; split by whether the gazetteer knows it."""
@@ -66,7 +60,7 @@ def _score_by_id(
     names = annotation.actor_names
     found_actors = {actor.id: actor for actor in actors}
     matched = match_ids(names, found_actors, gazetteer)
-    found = _found_by_part(actors, comments)
+    found = _found_by_part(actors)
     expected: dict[Part, Mapping[str, int]] = {
         "article": annotation.actors.article, "comments": annotation.actors.comments,
     }
@@ -98,12 +92,11 @@ def _score_listed(
     report: Report,
     document: EvalDocument,
     actors: Sequence[ArticleActor],
-    comments: Sequence[CommentEvent],
     known_ids: frozenset[str],
     gazetteer: Gazetteer,
 ) -> None:
     """Known actors per (actor, part); the others against ``new_actors``, per document."""
-    found = _found_by_part(actors, comments)
+    found = _found_by_part(actors)
     expected: dict[Part, Mapping[str, int]] = {
         "article": document.annotation.actors.article,
         "comments": document.annotation.actors.comments,

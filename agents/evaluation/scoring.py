@@ -78,7 +78,7 @@ def evaluate(
                                               "a document", f"{event.reason}: {event.detail}"))
             _score_article(report, document, None, None, None, None, None, 0)
             _score_comments(report, document, [])
-            score_actors(report, document, [], [], known_ids, gazetteer)
+            score_actors(report, document, [], known_ids, gazetteer)
             continue
         article = result.article
         _score_article(
@@ -86,7 +86,7 @@ def evaluate(
             article.published, article.comment_count_declared, len(result.comments),
         )
         _score_comments(report, document, result.comments)
-        score_actors(report, document, article.actors, result.comments, known_ids, gazetteer)
+        score_actors(report, document, article.actors, known_ids, gazetteer)
     return report
 
 
