@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from faust.web import Request, Response, View
@@ -66,12 +66,20 @@ def _with_last_24h(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], st
             row.pop("recent")
             row["last_24h"] = 0
         return rows, None
-    begin, end = window_of(
-        parse_time(max(starts)), _settings.bucket_seconds, _settings.rolling_hours
-    )
+    newest = max(starts)
     for row in rows:
-        row["last_24h"] = window_counts(row.pop("recent"), begin, end)["mentions"]
-    return rows, format_time(end)
+        row["last_24h"] = _last_24h(row.pop("recent"), newest)
+    return rows, format_time(_window_ending(newest)[1])
+
+
+def _window_ending(newest: str) -> tuple[datetime, datetime]:
+    """The rolling window that ends with the bucket starting at ``newest``."""
+    return window_of(parse_time(newest), _settings.bucket_seconds, _settings.rolling_hours)
+
+
+def _last_24h(buckets: Mapping[str, list[int]], newest: str | None) -> int:
+    """Mentions in the rolling window ending at the stream's time ``newest``."""
+    return 0 if newest is None else window_counts(buckets, *_window_ending(newest))["mentions"]
 
 
 @app.page("/actors")
@@ -117,8 +125,6 @@ def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
     history = []
     for start in sorted(buckets):
         mentions, articles, comments = buckets[start]
-        begin, end = window_of(parse_time(start), _settings.bucket_seconds,
-                               _settings.rolling_hours)
         history.append(
             {
                 "start": start,
@@ -126,17 +132,14 @@ def _actor_detail(actor_id: str, key: str) -> tuple[int, dict[str, Any]]:
                 "mentions": mentions,
                 "articles": articles,
                 "comments": comments,
-                "rolling_24h": window_counts(buckets, begin, end)["mentions"],
+                "rolling_24h": _last_24h(buckets, start),
             }
         )
-    newest = _newest_bucket()
-    begin, end = window_of(parse_time(newest or format_time(datetime.now(UTC))),
-                           _settings.bucket_seconds, _settings.rolling_hours)
     return 200, {
         **_actor_row(actor_id, record),
         # As in /actors: the window ends at the stream's time, not at this actor's last
         # mention (an actor of a replayed archive has 0 here and its history below).
-        "last_24h": window_counts(buckets, begin, end)["mentions"],
+        "last_24h": _last_24h(buckets, _newest_bucket()),
         "bucket_seconds": _settings.bucket_seconds,
         "rolling_hours": _settings.rolling_hours,
         "retention_hours": _settings.retention_hours,
