@@ -129,11 +129,10 @@ def own_command() -> str:
     """How to call newswire again from this folder: ``newswire`` when the shell finds
     this very program, else its path (``.venv/bin/newswire`` after ``make run``)."""
     program = Path(sys.argv[0])
-    found = shutil.which("newswire")
-    if program.name == "newswire" and found and Path(found).resolve() == program.resolve():
+    on_path = shutil.which("newswire")
+    # Run through python -m or a test runner, the documented name is the best answer.
+    if program.name != "newswire" or (on_path and Path(on_path).resolve() == program.resolve()):
         return "newswire"
-    if program.name != "newswire":
-        return "newswire"  # run through python -m or a test runner: the documented name
     with contextlib.suppress(ValueError):
         return str(program.absolute().relative_to(Path.cwd()))
     return str(program)
