@@ -191,15 +191,17 @@ def test_a_known_state_found_as_a_place_counts_for_it() -> None:
 
 
 def test_a_verb_opening_the_sentence_is_not_part_of_a_name() -> None:
-    text = "Un résultat ? Attendons Genève. Imaginez Gazprom sans clients."
+    text = ("Un résultat ? Attendons Genève. Imaginez Gazprom sans clients. "
+            "Attendons la Banque mondiale.")
     found = [Candidate(0, text.index(name), text.index(name) + len(name), "ORG", True)
-             for name in ("Attendons Genève", "Imaginez Gazprom")]
+             for name in ("Attendons Genève", "Imaginez Gazprom", "Attendons la Banque mondiale")]
     recogniser = EntityRecognizer()
     assert recogniser.is_verb("attendons") and recogniser.is_verb("imaginez")
     assert not recogniser.is_verb("marine") and not recogniser.is_verb("nations")
     result = select(found, [text], [[]], is_verb=recogniser.is_verb)
-    assert set(result.actors) == {"geneve", "gazprom"}  # a city: dropped by ``places``
-    assert set(select(found, [text], [[]]).actors) == {"attendons-geneve", "imaginez-gazprom"}
+    assert set(result.actors) == {"geneve", "gazprom", "banque-mondiale"}  # a city: ``places``
+    assert set(select(found, [text], [[]]).actors) == {
+        "attendons-geneve", "imaginez-gazprom", "attendons-la-banque-mondiale"}
 
 
 def test_an_aside_between_dashes_is_not_a_name() -> None:

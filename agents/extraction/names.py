@@ -150,11 +150,19 @@ class _Name:
 
 
 def _clean(
-    candidate: Candidate, text: str, rules: NerRules, demonyms: frozenset[str] = frozenset()
+    candidate: Candidate, text: str, rules: NerRules, demonyms: frozenset[str],
+    is_verb: Callable[[str], bool],
 ) -> tuple[str, bool] | None:
-    """The name a candidate stands for, and whether an article or title was removed."""
+    """The name a candidate stands for, and whether a word before it was removed (an
+    article, a title, a verb opening the sentence: "Attendons la Banque mondiale")."""
     raw = text[candidate.start : candidate.end]
+    verb, _, rest = raw.partition(" ")
+    if candidate.initial and is_verb(verb.lower()):
+        if not rest:
+            return None
+        raw = rest
     name, removed = _strip_leading(raw, rules, candidate.initial)
+    removed += candidate.end - candidate.start - len(raw)
     head, _, rest = name.partition(" ")
     if rest and key_of(head) in demonyms:  # "le Roumain Dragoș Tudorache"
         name, removed = rest, True
@@ -194,15 +202,10 @@ def _filtered(
         raw = text[candidate.start : candidate.end]
         if "\n" in raw or _overlaps(spans[candidate.part], candidate.start, candidate.end):
             continue
-        cleaned = _clean(candidate, text, rules, demonyms)
+        cleaned = _clean(candidate, text, rules, demonyms, is_verb)
         if cleaned is None:
             continue
         name, removed = cleaned
-        head, _, rest = name.partition(" ")
-        if candidate.initial and is_verb(head.lower()):  # "Attendons Genève."
-            if not rest:
-                continue
-            name, removed = rest, True
         if candidate.label in rules.place_labels:
             state = place(name)
             if state is not None:
