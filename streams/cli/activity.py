@@ -50,7 +50,6 @@ class Activity:
         self.topics = {settings.topic("articles"): article_line,
                        settings.topic("rejected"): rejected_line}
         self.ready = asyncio.Event()
-        self.counted = 0
         self.throttle = Throttle()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -97,7 +96,6 @@ class Activity:
             return
         line = self.topics[topic](event)
         if topic == self.settings.topic("articles"):
-            self.counted += 1
             mentions = {a["name"]: a["mentions"] for a in event.get("actors", [])}
             self._show(self.throttle.offer(time.monotonic(), COUNTED, line, mentions))
         else:
