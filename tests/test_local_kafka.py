@@ -29,6 +29,7 @@ from tests.harness import wait_for
 
 # The first start may resolve Kafka from Maven Central into an empty ~/.m2.
 FIRST_START_TIMEOUT = 600.0
+UNKNOWN_TOPIC_OR_PARTITION = 3
 
 
 def _processes_using(path: Path) -> list[int]:
@@ -81,7 +82,14 @@ async def _create_topic(bootstrap: str, name: str, partitions: int) -> int:
         )
         errors = [t[1] for t in response.topic_errors]
         assert errors == [0], response
-        (topic,) = await admin.describe_topics([name])
+        # CreateTopics answers once the controller has the topic; the broker's
+        # metadata cache may learn of it a moment later (UNKNOWN_TOPIC_OR_PARTITION).
+        deadline = time.monotonic() + 30
+        while True:
+            (topic,) = await admin.describe_topics([name])
+            if topic["error_code"] != UNKNOWN_TOPIC_OR_PARTITION or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
         assert topic["error_code"] == 0, topic
         return len(topic["partitions"])
     finally:
