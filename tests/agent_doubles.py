@@ -8,11 +8,15 @@ from typing import Any
 
 
 class Recorder:
-    """Stands in for a topic: keeps what is sent to it; anything else (key serialisation)
-    is the real topic's."""
+    """Stands in for a topic: keeps what is sent to it, and notes its ``name`` in a
+    ``journal`` the recorders of a test share (the order of every send); anything else
+    (key serialisation) is the real topic's."""
 
-    def __init__(self, topic: Any = None) -> None:
+    def __init__(self, topic: Any = None, name: str = "", journal: list[str] | None = None
+                 ) -> None:
         self.topic = topic
+        self.name = name
+        self.journal = journal if journal is not None else []
         self.sent: list[tuple[str | None, Any]] = []
         self.partitions: list[int | None] = []
 
@@ -21,6 +25,7 @@ class Recorder:
     ) -> None:
         self.sent.append((key, value))
         self.partitions.append(partition)
+        self.journal.append(self.name)
 
     def values(self) -> list[Any]:
         return [value for _, value in self.sent]

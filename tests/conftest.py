@@ -88,23 +88,31 @@ def outputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     from streams.faust_fixes import checkpoint, continuity
 
     recorders = {}
+    journal: list[str] = []  # every send, and each delivery, in order
     for module, names in (
         (documents, ("articles_topic", "comments_topic", "mentions_topic",
                      "commenters_topic", "rejected_topic")),
         (counts, ("actor_counts_topic",)),
     ):
         for name in names:
-            recorders[name] = Recorder(getattr(module, name))
+            recorders[name] = Recorder(getattr(module, name), name, journal)
             monkeypatch.setattr(module, name, recorders[name])
     # Table writes: the store as in the worker, the changelog record recorded.
-    changelogs = recorders["changelogs"] = Recorder()
+    changelogs = recorders["changelogs"] = Recorder(None, "changelogs", journal)
+
+    async def send_changelog(table: Any, key: str, value: Any, partition: int) -> None:
+        await changelogs.send(key=key, value=(table.name, value), partition=partition)
 
     async def write(table: Any, key: str, value: Any, partition: int) -> None:
         table.data[key] = value
-        await changelogs.send(key=key, value=(table.name, value), partition=partition)
+        await send_changelog(table, key, value, partition)
 
-    for module in (checkpoint, continuity):
-        monkeypatch.setattr(module, "write", write)
+    async def deliver() -> None:
+        journal.append("delivered")
+
+    monkeypatch.setattr(checkpoint, "send_changelog", send_changelog)
+    monkeypatch.setattr(checkpoint, "deliver", deliver)
+    monkeypatch.setattr(continuity, "write", write)
 
     # streams.faust_fixes.direct_send, sending to the recorder that stands for the topic
     class Direct:

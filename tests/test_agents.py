@@ -166,6 +166,47 @@ async def test_count_actors_updates_tables_and_emits_counts(
         datetime(2021, 12, 11, tzinfo=UTC) - datetime(2021, 12, 10, tzinfo=UTC))
 
 
+def batches_of(journal: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Each batch of a journal: (what was sent before its delivery, what after)."""
+    cut = [i for i, name in enumerate(journal) if name == "delivered"]
+    starts = [0, *(i + 1 for i in cut)]
+    ends = [*cut, len(journal)]
+    found = []
+    for n, point in enumerate(cut):
+        found.append((journal[starts[n]:point], journal[point + 1:ends[n + 1]]))
+    return found
+
+
+async def test_state_and_positions_follow_the_delivered_outputs(
+    faust_app: Any, outputs: dict[str, Recorder]
+) -> None:
+    """The state says what a batch produced (the next owner trusts it): its changelog
+    records go out only once the batch's outputs were delivered."""
+    journal = outputs["changelogs"].journal
+    async with documents.parse_documents.test_context() as agent:
+        await agent.put(file_event(), key="k")
+        await until(lambda: "changelogs" in journal)
+    [(before, after)] = batches_of(journal)
+    assert {"articles_topic", "comments_topic", "mentions_topic",
+            "commenters_topic"} <= set(before)
+    assert "changelogs" not in before
+    assert set(after) == {"changelogs"}
+    tables = [table for _, (table, _) in outputs["changelogs"].sent]
+    assert sorted(set(tables)) == ["documents", "latest-articles", "positions"]
+    assert tables[-1] == "positions"
+
+    journal.clear()
+    outputs["changelogs"].sent.clear()
+    mention = sent_mentions(outputs["mentions_topic"])["nato"]
+    async with counts.count_actors.test_context() as agent:
+        await agent.put(MentionBatch(mentions=[mention]), key=None)
+        await until(lambda: "changelogs" in journal)
+    [(before, after)] = batches_of(journal)
+    assert before == ["actor_counts_topic"]
+    assert after == ["changelogs", "changelogs"]
+    assert [table for _, (table, _) in outputs["changelogs"].sent] == ["actors", "positions"]
+
+
 async def test_count_commenters_accumulates(faust_app: Any, outputs: dict[str, Recorder]) -> None:
     event = CommenterEvent(doc_id="d1", source=Source(partition=0, offset=1),
                            commenter="bitter", name="Bitter", handle="Amer", comments=2,

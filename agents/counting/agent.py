@@ -25,7 +25,7 @@ async def count_actors(stream: Any) -> None:
     retention = timedelta(hours=settings.retention_hours)
     checkpoint = Checkpoint("count-actors", mentions_topic)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        async with checkpoint.batch(events) as batch:  # 1. admit ... 5. acknowledge
+        async with checkpoint.batch(events) as batch:  # 1. admit ... 6. acknowledge
             for partition, group in batch.admitted.items():
                 batch.at(group[-1])
                 counted = counting.count_mentions(  # 2. apply
@@ -35,9 +35,9 @@ async def count_actors(stream: Any) -> None:
                     retention=retention, bucket_seconds=settings.bucket_seconds,
                     rolling_hours=settings.rolling_hours,
                 )
-                for actor, record in counted.records.items():  # 3. write
+                for actor, record in counted.records.items():  # 2. (the tables)
                     await batch.write(actors, actor, record, partition)
-                for counts in counted.events:  # 4. send
+                for counts in counted.events:  # 3. send
                     await actor_counts_topic.send(key=counts.actor, value=counts)
 
 
@@ -47,7 +47,7 @@ async def count_commenters(stream: Any) -> None:
     settings = get_settings()
     checkpoint = Checkpoint("count-commenters", commenters_topic)
     async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-        async with checkpoint.batch(events) as batch:  # 1. admit ... 5. acknowledge
+        async with checkpoint.batch(events) as batch:  # 1. admit ... 6. acknowledge
             for partition, group in batch.admitted.items():
                 batch.at(group[-1])
                 changed = counting.count_commenters(  # 2. apply
@@ -55,5 +55,5 @@ async def count_commenters(stream: Any) -> None:
                     (a for e in group if isinstance(e.value, CommenterBatch)
                      for a in e.value.activities),
                 )
-                for commenter, record in changed.items():  # 3. write (4: nothing to send)
+                for commenter, record in changed.items():  # 2. (3: nothing to send)
                     await batch.write(commenters, commenter, record, partition)

@@ -85,14 +85,14 @@ async def parse_documents(stream: Any) -> None:
     async with DocumentParser(ParseOptions.of(settings), settings.parse_processes,
                               timeout=settings.parse_timeout) as parser:
         async for records in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-            async with checkpoint.batch(records) as batch:  # 1. admit ... 5. acknowledge
+            async with checkpoint.batch(records) as batch:  # 1. admit ... 6. acknowledge
                 outbox = _Outbox()
                 to_parse, copies = await _new_documents(batch)
                 tagged = [((record, source), record.value, source) for record, source in to_parse]
                 async with contextlib.aclosing(parser.parse(tagged)) as results:
                     async for (record, source), result in results:  # 2. apply
                         batch.at(record)
-                        await _publish(batch, record, source, result, outbox)  # 3. and 4.
+                        await _publish(batch, record, source, result, outbox)  # 2. and 3.
                         # Let the rest of the worker run between documents: the producer's
                         # sender, the delivery of consumed records to the counting agents,
                         # heartbeats and the web view would otherwise wait for the batch.
@@ -100,7 +100,7 @@ async def parse_documents(stream: Any) -> None:
                 for record, first in copies:
                     batch.at(record)
                     await _reject_copy(record.value, first)
-                await outbox.send(batch)  # 3. and 4.: what the batch sends once
+                await outbox.send(batch)  # 2. and 3.: what the batch sends once
 
 
 async def _new_documents(

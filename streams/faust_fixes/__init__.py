@@ -55,7 +55,19 @@ Index, one entry per defect: symptom, upstream report, fix, proof, removal.
    Proof: the SIGTERM stops in ``tests/e2e/test_pipeline.py`` and
    ``tests/e2e/test_scale.py``. Remove when Faust's stop flushes before it commits.
 
-6. **Sending through Faust costs more than parsing.**
+6. **Records handed to the producer in order are not delivered in order.**
+   Symptom: a worker SIGKILLed right after a batch lost that batch's mentions for good:
+   its ``positions`` record had reached the broker, its mentions had not, and the next
+   owner trusted the positions. The producer sends each partition's batch when its
+   linger ends, so a record appended to an older batch overtakes earlier records for
+   other partitions. No upstream report (it is how the producer batches). Fix:
+   :mod:`.checkpoint` waits for the outputs to be acknowledged
+   (:func:`.direct_send.deliver`) before it sends the state and the positions. Proof:
+   ``tests/test_agents.py::test_state_and_positions_follow_the_delivered_outputs`` and
+   ``tests/e2e/test_faults.py::test_worker_killed_while_processing_500_documents_counts_exactly``.
+   Remove never: it is the order a consumer-side state needs with any producer.
+
+7. **Sending through Faust costs more than parsing.**
    Not a defect but a cost: ``Topic.send`` wraps each record in futures, codecs and
    sensors. :mod:`.direct_send` hands serialised records to the same producer. Proof:
    ``benchmarks/`` (documents per second) and every e2e test that reads the outputs.

@@ -2,9 +2,17 @@
 
 Faust acknowledges the records of a ``take_events`` batch when the agent asks for the
 next batch, and commits acknowledged offsets after flushing its producer. Everything a
-batch changes therefore has to be handed to the producer inside the batch: the state
-(changelog records, :mod:`streams.faust_fixes.table_writes`), the positions applied
-(:mod:`streams.faust_fixes.continuity`) and the output events.
+batch changes therefore has to be handed to the producer inside the batch: the output
+events, the state (changelog records, :mod:`streams.faust_fixes.table_writes`) and the
+positions applied (:mod:`streams.faust_fixes.continuity`).
+
+The state and the positions say what the batch produced: a worker that takes the
+partition over trusts them and does not produce it again. So they go to the producer
+only once the broker has acknowledged the batch's outputs
+(:func:`streams.faust_fixes.direct_send.deliver`). Handed over in the same breath, a
+positions record could land while the batch's mentions were still lingering in the
+producer, and a worker killed then lost those mentions for good (found by the
+worker-SIGKILL tests on Apache Kafka).
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ from typing import Any
 
 from streams.faust_fixes.continuity import InputGuard
 from streams.faust_fixes.current_event import set_current_event
-from streams.faust_fixes.table_writes import write
+from streams.faust_fixes.direct_send import deliver
+from streams.faust_fixes.table_writes import send_changelog, store
 
 
 def by_partition(events: Iterable[Any]) -> dict[int, list[Any]]:
@@ -34,6 +43,8 @@ class Batch:
     makes while it applies them."""
 
     admitted: dict[int, list[Any]] = field(default_factory=dict)
+    #: changelog records to send once the outputs are delivered, by (table, key)
+    changes: dict[tuple[str, str], tuple[Any, Any, int]] = field(default_factory=dict)
 
     def records(self) -> list[Any]:
         """Every admitted event, partition by partition."""
@@ -44,10 +55,16 @@ class Batch:
         """Work on behalf of ``event``: table lookups and writes go to its partition."""
         set_current_event(event)
 
-    @staticmethod
-    async def write(table: Any, key: str, value: Any, partition: int) -> None:
-        """``table[key] = value``, its changelog record handed to the producer."""
-        await write(table, key, value, partition)
+    async def write(self, table: Any, key: str, value: Any, partition: int) -> None:
+        """``table[key] = value`` now; its changelog record goes to the producer once the
+        batch's outputs are delivered (the last value of a key, once)."""
+        store(table, key, value)
+        self.changes[(table.name, key)] = (table, value, partition)
+
+    async def send_changes(self) -> None:
+        """Hand the changelog records of the batch's writes to the producer."""
+        for (_, key), (table, value, partition) in self.changes.items():
+            await send_changelog(table, key, value, partition)
 
 
 class Checkpoint:
@@ -58,7 +75,7 @@ class Checkpoint:
 
     @contextlib.asynccontextmanager
     async def batch(self, events: Sequence[Any]) -> AsyncIterator[Batch]:
-        """Take ``events`` through the five steps; the agent's body is steps 2 to 4."""
+        """Take ``events`` through the six steps; the agent's body is steps 2 and 3."""
         batch = Batch()
         # 1. Admit: per partition, the records that continue what the agent applied;
         #    the others are held back (not acknowledged) and the partition read again.
@@ -67,17 +84,20 @@ class Checkpoint:
             if group:
                 batch.admitted[partition] = group
         try:
-            # 2. Apply the agent's rules to the admitted records,
-            # 3. write the state they change (Batch.write), and
-            # 4. send the events they produce: the body of the ``async with``.
+            # 2. Apply the agent's rules to the admitted records, changing the tables
+            #    (Batch.write: the store now, the changelog at step 5), and
+            # 3. send the events they produce: the body of the ``async with``.
             yield batch
-            # 3. (end) Positions: the last offset applied per partition, written with
-            #    the state under an event of that partition.
+            # 4. Deliver: the broker has acknowledged every output of the batch.
+            await deliver()
+            # 5. Write the state and the positions (the last offset applied per
+            #    partition, under an event of that partition) to their changelogs.
+            await batch.send_changes()
             for group in batch.admitted.values():
                 set_current_event(group[-1])
                 await self.guard.record_applied(group)
         finally:
             set_current_event(None)
-        # 5. Acknowledge: Faust acks the batch when the agent asks for the next one; its
-        #    commit flushes the producer first, so steps 3 and 4 reach the broker before
-        #    the offsets move past the batch.
+        # 6. Acknowledge: Faust acks the batch when the agent asks for the next one; its
+        #    commit flushes the producer first, so step 5 reaches the broker before the
+        #    offsets move past the batch.

@@ -17,6 +17,8 @@ import logging
 from functools import partial
 from typing import Any
 
+from aiokafka.errors import KafkaError
+
 from streams.app import app
 from streams.metrics import events_out, sending_agent
 from streams.topics import kafka_partition
@@ -67,3 +69,24 @@ def _report_failure(topic: str, delivered: asyncio.Future[Any]) -> None:
     """Log a record the producer gave up on (after its retries and request timeout)."""
     if not delivered.cancelled() and delivered.exception() is not None:
         log.error("a record for %s was not delivered: %r", topic, delivered.exception())
+
+
+async def deliver() -> None:
+    """Send every record handed to the producer so far, without waiting out the linger,
+    and return once the broker has acknowledged each; raise if any was not delivered.
+
+    The producer keeps one batch per partition and sends a batch when its linger ends,
+    so records handed to it later for a partition with an older batch can reach the
+    broker before earlier ones for other partitions: handing records over in order
+    does not deliver them in order. What must land after other records is handed over
+    after this returns.
+    """
+    producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
+    accumulator = producer._message_accumulator
+    batches = [batch for queued in accumulator._batches.values() for batch in queued]
+    batches += list(accumulator._pending_batches)
+    await accumulator.flush_for_commit()
+    failed = [batch.future.exception() for batch in batches
+              if not batch.future.cancelled() and batch.future.exception() is not None]
+    if failed:
+        raise KafkaError(f"{len(failed)} batch(es) of records not delivered: {failed[0]!r}")

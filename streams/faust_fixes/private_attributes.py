@@ -20,7 +20,11 @@ PRIVATE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "faust.transport.drivers.aiokafka:AIOKafkaConsumerThread": ("_ensure_consumer",),
     # direct_send: the aiokafka producer behind Faust's
     "faust.transport.drivers.aiokafka:Producer": ("_ensure_producer",),
-    "aiokafka:AIOKafkaProducer": ("_metadata",),
+    "aiokafka:AIOKafkaProducer": ("_metadata", "_message_accumulator"),
+    # direct_send.deliver: the batches the producer holds and has in flight
+    "aiokafka.producer.message_accumulator:MessageAccumulator": (
+        "_batches", "_pending_batches", "flush_for_commit",
+    ),
     # consumer_state: a consumer exists only once a worker made one
     "faust.app.base:App": ("_consumer",),
     # worker: the signal handlers a stop replaces

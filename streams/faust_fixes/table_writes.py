@@ -22,7 +22,19 @@ from streams.faust_fixes import direct_send as output
 async def write(table: Any, key: str, value: Any, partition: int) -> None:
     """``table[key] = value``, its changelog record handed to the producer for
     ``partition`` (serialised as Faust's table would) before this returns."""
+    store(table, key, value)
+    await send_changelog(table, key, value, partition)
+
+
+def store(table: Any, key: str, value: Any) -> None:
+    """``table[key] = value`` in the store only (under the current event: a RocksDB
+    store keeps it in that event's partition)."""
     table.data[key] = value
+
+
+async def send_changelog(table: Any, key: str, value: Any, partition: int) -> None:
+    """Hand the changelog record of ``table[key] = value`` to the producer for
+    ``partition``."""
     changelog = table.changelog_topic
     key_bytes, _ = changelog.prepare_key(key, table.key_serializer)
     value_bytes, _ = changelog.prepare_value(value, table.value_serializer)
