@@ -36,7 +36,7 @@ async def count_actors(stream: Any) -> None:
                     rolling_hours=settings.rolling_hours,
                 )
                 for actor, record in counted.records.items():  # 2. (the tables)
-                    await batch.write(actors, actor, record, partition)
+                    batch.write(actors, actor, record, partition)
                 for counts in counted.events:  # 3. send
                     await actor_counts_topic.send(key=counts.actor, value=counts)
 
@@ -56,4 +56,4 @@ async def count_commenters(stream: Any) -> None:
                      for a in e.value.activities),
                 )
                 for commenter, record in changed.items():  # 2. (3: nothing to send)
-                    await batch.write(commenters, commenter, record, partition)
+                    batch.write(commenters, commenter, record, partition)

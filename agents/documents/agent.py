@@ -60,7 +60,7 @@ class _Outbox:
     async def send(self, batch: Batch) -> None:
         for partition, (record, items) in self.latest.items():
             batch.at(record)
-            await batch.write(latest_articles, str(partition), items, partition)
+            batch.write(latest_articles, str(partition), items, partition)
         for partition, mentions in self.mentions.items():
             await output.send_serialized(
                 mentions_topic, None, join_records("mentions", mentions), partition)
@@ -166,7 +166,7 @@ async def _publish(
         "offset": source.offset,
         "processed_at": result.summary["processed_at"],
     }
-    await batch.write(documents, event.doc_id, entry, source.partition)
+    batch.write(documents, event.doc_id, entry, source.partition)
     metrics.observe_latency(result.latency_s)
     await output.send_serialized(articles_topic, event.doc_id, result.article)
     for comment in result.comments:

@@ -55,7 +55,7 @@ class Batch:
         """Work on behalf of ``event``: table lookups and writes go to its partition."""
         set_current_event(event)
 
-    async def write(self, table: Any, key: str, value: Any, partition: int) -> None:
+    def write(self, table: Any, key: str, value: Any, partition: int) -> None:
         """``table[key] = value`` now; its changelog record goes to the producer once the
         batch's outputs are delivered (the last value of a key, once)."""
         store(table, key, value)
